@@ -1,0 +1,1 @@
+"""Platform connectors, each registered under the `sitewatch.connectors` entry-point group."""

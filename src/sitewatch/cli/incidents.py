@@ -1,0 +1,129 @@
+"""`sitewatch incidents list|show`: the incident log."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from sitewatch.bootstrap import open_store
+from sitewatch.cli.common import config_option, load, table
+from sitewatch.models import Severity
+
+STATUSES = ("open", "acknowledged", "resolved", "false_positive")
+
+
+@click.group("incidents")
+def incidents_group() -> None:
+    """Review the incident log."""
+
+
+@incidents_group.command("list")
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--site", help="Only this site.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only incidents in this status.")
+@click.option(
+    "--min-severity",
+    type=click.Choice([s.label for s in Severity]),
+    help="Only this severity and above.",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
+def list_cmd(
+    config_path: str,
+    fmt: str,
+    site: str | None,
+    status: str | None,
+    min_severity: str | None,
+    limit: int | None,
+) -> None:
+    """List incidents, oldest first."""
+    store = open_store(load(config_path))
+    try:
+        found = store.list_incidents(
+            site=site,
+            status=status,
+            limit=limit,
+            min_severity=Severity.parse(min_severity) if min_severity else None,
+        )
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json.dumps([i.to_json() for i in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("no incidents")
+        return
+    click.echo(
+        table(
+            ["id", "created (UTC)", "site", "severity", "status", "categories", "post"],
+            [
+                [
+                    i.id,
+                    i.created_at.strftime("%Y-%m-%d %H:%M"),
+                    i.site,
+                    i.severity,
+                    i.status,
+                    i.categories,
+                    i.post_url,
+                ]
+                for i in found
+            ],
+        )
+    )
+
+
+@incidents_group.command("show")
+@config_option
+@click.argument("incident_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def show_cmd(config_path: str, incident_id: int, fmt: str) -> None:
+    """Show one incident: its findings and explanations, and its notifications.
+
+    The post's text is evidence held for the review page; it is not printed here.
+    """
+    store = open_store(load(config_path))
+    try:
+        inc = store.get_incident(incident_id)
+        mail = store.outbox_for(incident_id) if inc else []
+    finally:
+        store.close()
+    if inc is None:
+        raise click.ClickException(f"no incident #{incident_id}")
+    if fmt == "json":
+        data = inc.to_json()
+        data["findings"] = [f.__dict__ for f in inc.findings]
+        data["notifications"] = [
+            {"message_id": m, "status": s, "delivered_to": d} for m, s, d in mail
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"incident #{inc.id}  [{inc.severity}]  {inc.status}")
+    click.echo(f"  site:       {inc.site}")
+    click.echo(f"  post:       {inc.post_url or inc.post_id or '-'}")
+    click.echo(f"  categories: {', '.join(inc.categories)}")
+    click.echo(f"  clauses:    {', '.join('IIBGC ' + c for c in inc.clauses)}")
+    click.echo(f"  created:    {inc.created_at.isoformat()}  updated: {inc.updated_at.isoformat()}")
+    if inc.findings:
+        click.echo("")
+        click.echo(
+            table(
+                ["category", "severity", "score", "span", "detector", "why"],
+                [
+                    [
+                        f.category,
+                        f.severity,
+                        f"{f.score:.2f}",
+                        f"{f.start}-{f.end}",
+                        f.detector,
+                        f.explanation,
+                    ]
+                    for f in inc.findings
+                ],
+            )
+        )
+    else:
+        click.echo(f"  why:        {inc.summary}")
+    if mail:
+        click.echo("")
+        click.echo(table(["message-id", "status", "delivered to"], mail))

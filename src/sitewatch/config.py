@@ -1,0 +1,333 @@
+"""TOML configuration, validated with pydantic.
+
+Every error names the file, the key and what was expected; callers print it, never a
+traceback. Secrets never live here: see ``credentials.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from sitewatch.exceptions import ConfigError
+from sitewatch.models import Approval, Severity, Site
+
+PLATFORMS = ("reddit", "x", "youtube", "blogger", "rss", "demo")
+DEFAULT_DETECTORS = ("email", "phone", "ssn", "student_id", "roster", "rules")
+_SECRET_KEY = re.compile(r"(password|secret|token|api_key|apikey)$", re.IGNORECASE)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreSettings(_Strict):
+    url: str = "sqlite:///{state_dir}/sitewatch.db"
+
+
+class RosterSettings(_Strict):
+    path: str | None = None
+
+
+class DaemonSettings(_Strict):
+    poll_interval: Annotated[float, Field(gt=0)] = 300.0
+    max_pages_per_poll: Annotated[int, Field(ge=1)] = 50
+    backoff_initial: Annotated[float, Field(gt=0)] = 30.0
+    backoff_max: Annotated[float, Field(gt=0)] = 3600.0
+    lease_seconds: Annotated[float, Field(gt=0)] = 600.0
+
+
+class PiiSettings(_Strict):
+    allow_phones: list[str] = Field(default_factory=list)
+    allow_email_domains: list[str] = Field(default_factory=list)
+    student_email_domains: list[str] = Field(default_factory=list)
+    student_id_pattern: str | None = None
+    default_region: str = "US"
+
+    @field_validator("student_id_pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    @field_validator("allow_email_domains", "student_email_domains")
+    @classmethod
+    def _lower_domains(cls, value: list[str]) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in value]
+
+
+class RuleSettings(_Strict):
+    """A district rule: keywords or a regular expression filed as ``rule.<name>``."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    severity: str = "medium"
+    keywords: list[str] = Field(default_factory=list)
+    pattern: str | None = None
+    clause: str | None = None
+    description: str = ""
+
+    @field_validator("severity")
+    @classmethod
+    def _severity(cls, value: str) -> str:
+        return Severity.parse(value).label
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _has_matcher(self) -> RuleSettings:
+        if not self.keywords and not self.pattern:
+            raise ValueError("a rule needs `keywords` or `pattern`")
+        return self
+
+
+class DetectionSettings(_Strict):
+    detectors: list[str] = Field(default_factory=lambda: list(DEFAULT_DETECTORS))
+    pii: PiiSettings = Field(default_factory=PiiSettings)
+    severity: dict[str, str] = Field(default_factory=dict)
+    rules: list[RuleSettings] = Field(default_factory=list)
+    context_dir: str | None = None
+
+    @field_validator("severity")
+    @classmethod
+    def _severities(cls, value: dict[str, str]) -> dict[str, str]:
+        return {k: Severity.parse(v).label for k, v in value.items()}
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_rules(cls, value: list[RuleSettings]) -> list[RuleSettings]:
+        names = [r.name for r in value]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"rule names must be unique; repeated: {', '.join(dupes)}")
+        return value
+
+
+class SmtpSettings(_Strict):
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 25
+    security: Literal["none", "starttls", "tls"] = "none"
+    from_addr: str = "sitewatch@localhost"
+    username: str = ""
+    timeout: Annotated[float, Field(gt=0)] = 30.0
+
+
+class NotifySettings(_Strict):
+    outbox_dir: str = "{state_dir}/outbox"
+    from_addr: str = "sitewatch@localhost"
+    tech_staff: list[str] = Field(default_factory=list)
+    review_url: str | None = None
+    smtp: SmtpSettings | None = None
+    max_attempts: Annotated[int, Field(ge=1)] = 12
+
+
+class LoggingSettings(_Strict):
+    format: Literal["auto", "json", "console"] = "auto"
+    level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+class ApprovalSettings(_Strict):
+    by: Annotated[str, Field(min_length=1)]
+    on: date
+    ref: Annotated[str, Field(min_length=1)]
+    review_by: date | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> ApprovalSettings:
+        if self.review_by is not None and self.review_by < self.on:
+            raise ValueError("review_by is before the approval date `on`")
+        return self
+
+
+class SiteSettings(_Strict):
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
+    platform: Literal["reddit", "x", "youtube", "blogger", "rss", "demo"]
+    target: Annotated[str, Field(min_length=1)]
+    sponsor: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+    endpoint: str | None = None
+    poll_interval: Annotated[float, Field(gt=0)] | None = None
+    approval: ApprovalSettings | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://", value):
+            raise ValueError("endpoint must be an http:// or https:// URL")
+        return value
+
+
+class Settings(_Strict):
+    state_dir: str = "/var/lib/sitewatch"
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    roster: RosterSettings = Field(default_factory=RosterSettings)
+    daemon: DaemonSettings = Field(default_factory=DaemonSettings)
+    detection: DetectionSettings = Field(default_factory=DetectionSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    sites: list[SiteSettings] = Field(default_factory=list)
+
+    # Where the file was; relative paths in it resolve against this folder.
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    source: str = Field(default="<defaults>", exclude=True)
+
+    @field_validator("sites")
+    @classmethod
+    def _unique_sites(cls, value: list[SiteSettings]) -> list[SiteSettings]:
+        names = [s.name for s in value]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"site names must be unique; repeated: {', '.join(dupes)}")
+        return value
+
+    # -- resolved values -------------------------------------------------------------------
+    def resolve_path(self, value: str) -> Path:
+        expanded = value.replace("{state_dir}", self.state_dir)
+        path = Path(expanded).expanduser()
+        return path if path.is_absolute() else (self.base_dir / path).resolve()
+
+    @property
+    def state_path(self) -> Path:
+        return self.resolve_path(self.state_dir)
+
+    @property
+    def store_url(self) -> str:
+        url = self.store.url.replace("{state_dir}", str(self.state_path))
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix:
+            rel = url[len(prefix) :]
+            if rel != ":memory:":
+                url = prefix + str((self.base_dir / rel).resolve())
+        return url
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.resolve_path(
+            self.notify.outbox_dir.replace("{state_dir}", str(self.state_path))
+        )
+
+    @property
+    def roster_path(self) -> Path | None:
+        return self.resolve_path(self.roster.path) if self.roster.path else None
+
+    def site_models(self) -> list[Site]:
+        return [self._site_model(s) for s in self.sites]
+
+    def _site_model(self, s: SiteSettings) -> Site:
+        approval = (
+            Approval(
+                by=s.approval.by,
+                on=s.approval.on,
+                ref=s.approval.ref,
+                review_by=s.approval.review_by,
+            )
+            if s.approval
+            else None
+        )
+        target = s.target
+        if s.platform == "demo":
+            target = str(self.resolve_path(s.target))
+        return Site(
+            name=s.name,
+            platform=s.platform,
+            target=target,
+            sponsor=s.sponsor,
+            approval=approval,
+            endpoint=s.endpoint,
+            poll_interval=s.poll_interval or self.daemon.poll_interval,
+            options=dict(s.options),
+        )
+
+
+def _find_secrets(data: Any, path: str = "") -> list[str]:
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            here = f"{path}.{key}" if path else str(key)
+            if _SECRET_KEY.search(str(key)) and value not in ("", None):
+                found.append(here)
+            found.extend(_find_secrets(value, here))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            found.extend(_find_secrets(item, f"{path}[{i}]"))
+    return found
+
+
+def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
+    """One human line per pydantic error: key path, what was wrong, what was expected."""
+    parts: list[str] = []
+    node: Any = data
+    for loc in error["loc"]:
+        if isinstance(loc, int) and isinstance(node, list):
+            name = (
+                node[loc].get("name") if loc < len(node) and isinstance(node[loc], dict) else None
+            )
+            parts[-1] = f"{parts[-1]}[{loc}]" + (f" (name={name!r})" if name else "")
+            node = node[loc] if loc < len(node) else None
+        else:
+            parts.append(str(loc))
+            node = node.get(loc) if isinstance(node, dict) else None
+    key = ".".join(parts) or "<top level>"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{key}: unknown key"
+    if kind == "missing":
+        return f"{key}: required key is missing"
+    return f"{key}: {error['msg']}"
+
+
+def parse_settings(data: dict[str, Any], *, source: str, base_dir: Path) -> Settings:
+    secrets = _find_secrets(data)
+    if secrets:
+        raise ConfigError(
+            "secrets must not be written in the config file; put them in environment variables "
+            "or systemd credentials instead (found: " + ", ".join(secrets) + ")",
+            path=source,
+        )
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        lines = [_describe(dict(e), data) for e in exc.errors()]
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines), path=source) from None
+    return settings.model_copy(update={"base_dir": base_dir, "source": source})
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read and validate a TOML config; raise ConfigError naming the file on any problem."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("config file not found", path=str(file)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file: {exc.strerror}", path=str(file)) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError("config file is not UTF-8 text", path=str(file)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=str(file)) from None
+    return parse_settings(data, source=str(file), base_dir=file.resolve().parent)

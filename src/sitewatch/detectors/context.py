@@ -1,0 +1,139 @@
+"""Education-record vocabularies: the words that turn a student's name into a FERPA record.
+
+A student named for winning the science fair is directory information; the same student
+named next to "suspended" or "IEP" is an education record (ARCHITECTURE section 5). The
+vocabularies ship as one text file per category in ``sitewatch/data/context``; a district
+adds words by pointing ``detection.context_dir`` at a folder with files of the same names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+from sitewatch.detectors.base import PhraseMatcher, normalize_phrase
+from sitewatch.exceptions import ConfigError
+from sitewatch.scan.normalize import Document
+
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_LABELS",
+    "ContextHit",
+    "ContextMatcher",
+    "load_vocabularies",
+    "parse_vocabulary",
+]
+
+CATEGORIES: Final[tuple[str, ...]] = (
+    "grades",
+    "discipline",
+    "attendance",
+    "health",
+    "iep_504",
+    "special_education",
+)
+CATEGORY_LABELS: Final[dict[str, str]] = {
+    "grades": "grades",
+    "discipline": "discipline",
+    "attendance": "attendance",
+    "health": "health",
+    "iep_504": "IEP/504",
+    "special_education": "special education",
+}
+
+
+def parse_vocabulary(text: str) -> list[str]:
+    """One word or phrase per line; ``#`` starts a comment; blank lines are ignored."""
+    words: list[str] = []
+    for line in text.splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            words.append(word)
+    return words
+
+
+def _builtin(category: str) -> str:
+    ref = resources.files("sitewatch").joinpath("data", "context", f"{category}.txt")
+    try:
+        return ref.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        # Only a broken installation gets here (package data left out of the wheel).
+        raise ConfigError(
+            f"built-in vocabulary sitewatch/data/context/{category}.txt is missing from the "
+            "installation; reinstall sitewatch"
+        ) from None
+
+
+def load_vocabularies(extra_dir: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """The shipped vocabularies plus the district's additions, as normalized phrases.
+
+    A hyphenated phrase is also listed with spaces ("in-school suspension"). Files in
+    ``extra_dir`` must be named after a known category, so a typo'd file name fails loudly
+    instead of silently adding nothing.
+    """
+    raw: dict[str, list[str]] = {c: parse_vocabulary(_builtin(c)) for c in CATEGORIES}
+    if extra_dir is not None:
+        folder = Path(extra_dir)
+        if not folder.is_dir():
+            raise ConfigError("detection.context_dir is not a folder", path=str(folder))
+        known = ", ".join(f"{c}.txt" for c in CATEGORIES)
+        for file in sorted(folder.glob("*.txt")):
+            if file.stem not in raw:
+                raise ConfigError(
+                    f"unknown vocabulary file {file.name!r}; expected one of: {known}",
+                    path=str(folder),
+                )
+            try:
+                raw[file.stem].extend(parse_vocabulary(file.read_text(encoding="utf-8")))
+            except UnicodeDecodeError:
+                raise ConfigError("vocabulary file is not UTF-8 text", path=str(file)) from None
+    vocab: dict[str, tuple[str, ...]] = {}
+    for category, words in raw.items():
+        seen: dict[str, None] = {}
+        for word in words:
+            norm = normalize_phrase(word)
+            for variant in (norm, norm.replace("-", " ")):
+                if variant:
+                    seen.setdefault(variant)
+        vocab[category] = tuple(seen)
+    return vocab
+
+
+@dataclass(frozen=True)
+class ContextHit:
+    """One context word in normalized text."""
+
+    start: int
+    end: int
+    category: str
+    term: str
+
+    @property
+    def label(self) -> str:
+        """Sponsor-readable, e.g. "'suspended' (discipline context)"."""
+        return f"'{self.term}' ({CATEGORY_LABELS.get(self.category, self.category)} context)"
+
+
+class ContextMatcher:
+    """Finds every vocabulary phrase in a Document with one automaton pass."""
+
+    def __init__(self, vocabularies: Mapping[str, Sequence[str]]) -> None:
+        self._matcher: PhraseMatcher[str] = PhraseMatcher(
+            (term, category) for category, terms in vocabularies.items() for term in terms
+        )
+
+    @classmethod
+    def load(cls, extra_dir: Path | None = None) -> ContextMatcher:
+        return cls(load_vocabularies(extra_dir))
+
+    def find(self, doc: Document) -> list[ContextHit]:
+        """Hits in normalized offsets, longest phrase first where phrases overlap."""
+        hits: list[ContextHit] = []
+        for hit in self._matcher.find(doc.text):
+            for category in hit.payloads:
+                hits.append(ContextHit(hit.start, hit.end, category, hit.key))
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        return hits

@@ -1,0 +1,163 @@
+"""Composing incident e-mail (RFC 5322) from an incident snapshot.
+
+What leaves sitewatch is the least a sponsor needs to act: site, categories, severity, the
+policy clause, explanations (which never hold raw PII), a redacted excerpt and links.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from sitewatch.config import Settings
+from sitewatch.models import Severity
+
+CLAUSE_TEXT = {
+    "1": "IIBGC 1: prior approval by the superintendent or designee",
+    "3": "IIBGC 3: administrator and technology staff access to the site",
+    "4": "IIBGC 4: written parental consent before students join",
+    "5a": "IIBGC 5a: monitoring the site for safe and acceptable use",
+    "5b": "IIBGC 5b: confidentiality of personally identifiable student information",
+}
+
+
+@dataclass(frozen=True)
+class IncidentSnapshot:
+    """What a notification may say about an incident; built by the store."""
+
+    id: int
+    site: str
+    sponsor: str
+    severity: Severity
+    categories: tuple[str, ...]
+    clauses: tuple[str, ...]
+    explanations: tuple[str, ...]
+    excerpt: str
+    post_url: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    kind: str
+    recipients: tuple[str, ...]
+    subject: str
+    message_id: str
+    message: bytes
+
+
+def _safe_url(url: str | None) -> str | None:
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
+class IncidentMailer:
+    """Routes and renders incident notifications (issue routing: medium+ to the sponsor,
+    critical also to tech staff at once)."""
+
+    def __init__(self, settings: Settings) -> None:
+        smtp = settings.notify.smtp
+        self.from_addr = smtp.from_addr if smtp else settings.notify.from_addr
+        self.tech_staff = tuple(settings.notify.tech_staff)
+        self.review_url = (settings.notify.review_url or "").rstrip("/") or None
+        self.domain = self.from_addr.rpartition("@")[2] or "sitewatch.localhost"
+
+    def recipients(self, snap: IncidentSnapshot) -> tuple[str, ...]:
+        if snap.categories == ("monitoring.gap",):
+            return self.tech_staff or (snap.sponsor,)
+        people = [snap.sponsor]
+        if snap.severity >= Severity.CRITICAL:
+            people.extend(self.tech_staff)
+        return tuple(dict.fromkeys(people))
+
+    def message_id(self, incident_id: int, kind: str, seq: int) -> str:
+        return f"<incident-{incident_id}.{kind}.{seq}@{self.domain}>"
+
+    def compose(self, snap: IncidentSnapshot, kind: str, seq: int) -> OutgoingMessage:
+        recipients = self.recipients(snap)
+        cats = ", ".join(snap.categories)
+        verb = "updated" if kind == "update" else "new"
+        subject = (
+            f"[sitewatch] {snap.severity.label.upper()} {verb} incident #{snap.id} on "
+            f"{snap.site}: {cats}"
+        )
+        message_id = self.message_id(snap.id, kind, seq)
+        msg = EmailMessage()
+        msg["Subject"] = subject
+        msg["From"] = self.from_addr
+        msg["To"] = ", ".join(recipients)
+        msg["Date"] = format_datetime(snap.created_at)
+        msg["Message-ID"] = message_id
+        msg["X-Sitewatch-Incident"] = str(snap.id)
+        msg["X-Sitewatch-Severity"] = snap.severity.label
+        msg["Auto-Submitted"] = "auto-generated"
+        msg.set_content(self._text(snap))
+        msg.add_alternative(self._html(snap), subtype="html")
+        return OutgoingMessage(
+            kind=kind,
+            recipients=recipients,
+            subject=subject,
+            message_id=message_id,
+            message=bytes(msg),
+        )
+
+    def _incident_link(self, snap: IncidentSnapshot) -> str | None:
+        return f"{self.review_url}/incidents/{snap.id}" if self.review_url else None
+
+    def _text(self, snap: IncidentSnapshot) -> str:
+        lines = [
+            f"sitewatch filed incident #{snap.id} on the site {snap.site}.",
+            "",
+            f"Severity:   {snap.severity.label}",
+            f"Categories: {', '.join(snap.categories)}",
+        ]
+        lines += [f"Policy:     {CLAUSE_TEXT.get(c, 'IIBGC ' + c)}" for c in snap.clauses]
+        lines += ["", "Why:"] + [f"  - {e}" for e in snap.explanations]
+        if snap.excerpt:
+            lines += ["", "Excerpt (student information masked):", f"  {snap.excerpt}"]
+        url = _safe_url(snap.post_url)
+        if url:
+            lines += ["", f"Post: {url}"]
+        link = self._incident_link(snap)
+        if link:
+            lines += [f"Review: {link}"]
+        lines += [
+            "",
+            "Please review the post and act on it (remove or hide it, contact families as the",
+            f"district requires), then acknowledge: sitewatch incidents ack {snap.id}",
+        ]
+        return "\n".join(lines) + "\n"
+
+    def _html(self, snap: IncidentSnapshot) -> str:
+        e = html.escape
+        rows = "".join(f"<li>{e(x)}</li>" for x in snap.explanations)
+        clauses = "<br>".join(e(CLAUSE_TEXT.get(c, "IIBGC " + c)) for c in snap.clauses)
+        url = _safe_url(snap.post_url)
+        post = (
+            f'<p><a href="{e(url)}" rel="noopener noreferrer">Open the post</a></p>' if url else ""
+        )
+        link = self._incident_link(snap)
+        review = (
+            f'<p><a href="{e(link)}" rel="noopener noreferrer">Review incident #{snap.id}</a></p>'
+            if link
+            else ""
+        )
+        return (
+            "<!doctype html><html><body>"
+            f"<p>sitewatch filed incident #{snap.id} on the site <b>{e(snap.site)}</b>.</p>"
+            f"<p>Severity: <b>{e(snap.severity.label)}</b><br>"
+            f"Categories: {e(', '.join(snap.categories))}<br>{clauses}</p>"
+            f"<p>Why:</p><ul>{rows}</ul>"
+            + (
+                f"<p>Excerpt (student information masked):</p><blockquote>{e(snap.excerpt)}"
+                "</blockquote>"
+                if snap.excerpt
+                else ""
+            )
+            + post
+            + review
+            + f"<p>Acknowledge with <code>sitewatch incidents ack {snap.id}</code>.</p>"
+            "</body></html>"
+        )

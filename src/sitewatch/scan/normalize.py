@@ -1,0 +1,172 @@
+"""Text normalization with an offset map back to the original post.
+
+Detectors match on a folded form of the post (compatibility-decomposed, accents and
+invisible characters removed, case-folded, Cyrillic/Greek look-alikes mapped to Latin) so
+that "ＭАYA Ｃhén" — fullwidth, Cyrillic А, accent — still matches the roster entry
+"Maya Chen". Findings must still point into the text the sponsor sees, so every normalized
+character remembers which original code point it came from.
+
+Each original code point is folded independently, which keeps the map exact and lets the
+fold be cached per code point: the whole post is folded with two ``str.translate`` calls
+(C speed) and only the few code points whose folded length is not 1 are visited in Python.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["CONFUSABLES", "Document", "fold_char", "normalize"]
+
+# Look-alike letters folded to the Latin letter they imitate, applied after NFKD and before
+# case folding (so uppercase Greek Eta "Η" → h while lowercase eta "η" → n), and once more
+# after case folding. Data, not code: extend here.
+CONFUSABLES: Final[dict[str, str]] = {
+    # Cyrillic capitals
+    "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p",
+    "С": "c", "Т": "t", "У": "y", "Х": "x", "І": "i", "Ј": "j", "Ѕ": "s", "Ԁ": "d",
+    "Ԛ": "q", "Ԝ": "w", "Һ": "h", "Ӏ": "l", "Ү": "y", "Ԍ": "g", "Ꙅ": "s", "Ѵ": "v",
+    # Cyrillic small letters
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ү": "y", "ԍ": "g", "ꙅ": "s", "ѵ": "v",
+    "ь": "b", "п": "n", "г": "r",
+    # Greek capitals
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m",
+    "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x", "Ϲ": "c", "Ϳ": "j",
+    # Greek small letters
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u",
+    "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c",
+    "ϳ": "j",
+    # Latin letters NFKD leaves alone
+    "ı": "i", "ȷ": "j", "ɡ": "g", "ɑ": "a", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
+    "ł": "l", "Ł": "l", "ð": "d", "Ð": "d", "ħ": "h", "Ħ": "h", "ŧ": "t", "Ŧ": "t",
+    "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe",
+    # Typographic punctuation folded to ASCII, so "O’Brien" and "078–05–1120" match
+    "‘": "'", "’": "'", "‛": "'", "ʼ": "'", "′": "'",
+    "“": '"', "”": '"', "„": '"', "″": '"',
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "﹘": "-",
+}  # fmt: skip
+
+# Line and paragraph separators become "\n" so sentence logic sees them; one char each,
+# so offsets stay 1:1.
+_NEWLINES: Final[frozenset[str]] = frozenset("\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+# Categories removed outright: combining/enclosing marks, format (zero-width, bidi, soft
+# hyphen, BOM, tags), controls, and lone surrogates (which cannot be encoded anyway).
+_DROP_CATEGORIES: Final[frozenset[str]] = frozenset({"Mn", "Me", "Cf", "Cc", "Cs"})
+_KEEP: Final[frozenset[str]] = frozenset("\n\t")
+
+
+def _strip(text: str) -> str:
+    """NFKD, then drop marks and invisible/control characters (keeping \\n and \\t)."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if ch in _NEWLINES:
+            out.append("\n")
+        elif ch in _KEEP or unicodedata.category(ch) not in _DROP_CATEGORIES:
+            out.append(ch)
+    return "".join(out)
+
+
+def _confuse(text: str) -> str:
+    return "".join(CONFUSABLES.get(ch, ch) for ch in text)
+
+
+def fold_char(ch: str) -> str:
+    """The normalized form of one original code point (possibly empty or several chars)."""
+    if ch in _NEWLINES:
+        return "\n"
+    folded = _confuse(_strip(ch)).casefold()
+    # Case folding can produce new decomposable chars (e.g. "ǰ") or a lowercase look-alike.
+    return _confuse(_strip(folded))
+
+
+# Posts are hostile: a post listing every code point must not grow the caches without end.
+_CACHE_LIMIT: Final[int] = 100_000
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that computes and caches the fold of each code point."""
+
+    def __missing__(self, cp: int) -> str:
+        out = fold_char(chr(cp))
+        if len(self) < _CACHE_LIMIT:
+            self[cp] = out
+        return out
+
+
+_IDENTITY_LEN: Final[str] = "."
+_LEN_BASE: Final[int] = 0x30  # chr(0x30 + n) marks a code point that folds to n chars
+
+
+class _LengthTable(dict[int, str]):
+    """Maps each code point to one marker char: "." when it folds to exactly one char."""
+
+    def __missing__(self, cp: int) -> str:
+        n = len(_FOLD[cp])
+        out = _IDENTITY_LEN if n == 1 else chr(_LEN_BASE + n)
+        if len(self) < _CACHE_LIMIT:
+            self[cp] = out
+        return out
+
+
+_FOLD: Final[_FoldTable] = _FoldTable()
+_LENGTHS: Final[_LengthTable] = _LengthTable()
+_NOT_IDENTITY: Final[re.Pattern[str]] = re.compile(r"[^.]")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A post's original text, its normalized text, and the map between them.
+
+    ``offsets[i]`` is the index in ``original`` of the code point that produced
+    ``text[i]``; it is non-decreasing.
+    """
+
+    original: str
+    text: str
+    offsets: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of ``text`` to the half-open span of ``original`` it covers.
+
+        Whole original characters are covered: a span touching half of "ß"→"ss" covers the
+        "ß", and combining marks that were dropped right after the span are included so a
+        redaction never leaves a stray accent behind.
+        """
+        n = len(self.text)
+        if not 0 <= start <= end <= n:
+            raise ValueError(f"span [{start}, {end}) is outside the text (length {n})")
+        if start == end:
+            pos = self.offsets[start] if start < n else len(self.original)
+            return pos, pos
+        o_start = self.offsets[start]
+        o_end = self.offsets[end - 1] + 1
+        limit = self.offsets[end] if end < n else len(self.original)
+        while o_end < limit and unicodedata.category(self.original[o_end]) in ("Mn", "Me"):
+            o_end += 1
+        return o_start, o_end
+
+    def original_slice(self, start: int, end: int) -> str:
+        """The original text behind a normalized span (for tests and redaction)."""
+        o_start, o_end = self.to_original(start, end)
+        return self.original[o_start:o_end]
+
+
+def normalize(text: str) -> Document:
+    """Fold ``text`` for matching and keep the offset map back to it. Linear time."""
+    folded = text.translate(_FOLD)
+    marks = text.translate(_LENGTHS)
+    offsets: list[int] = []
+    pos = 0
+    for m in _NOT_IDENTITY.finditer(marks):
+        i = m.start()
+        offsets.extend(range(pos, i))
+        offsets.extend([i] * (ord(marks[i]) - _LEN_BASE))
+        pos = i + 1
+    offsets.extend(range(pos, len(text)))
+    if len(offsets) != len(folded):  # pragma: no cover - guards the table invariant
+        raise AssertionError("normalization offset map is out of step with the text")
+    return Document(original=text, text=folded, offsets=tuple(offsets))

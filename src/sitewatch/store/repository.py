@@ -1,0 +1,765 @@
+"""The repository: every read and write the daemon and the CLI make, in named operations.
+
+``record_page`` is the heart of the crash-safety guarantee: post digests, incidents,
+findings, outbox rows and the advanced cursor commit in ONE transaction, so a crash at any
+point either keeps all of a page's effects or none of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from sitewatch.models import Post, ScanResult, Severity
+from sitewatch.notify.email import IncidentMailer, IncidentSnapshot, OutgoingMessage
+from sitewatch.redact import excerpt
+from sitewatch.scan.severity import clause_for
+from sitewatch.sites import SiteStatus
+from sitewatch.store.db import make_engine, make_sessionmaker
+from sitewatch.store.migrate import upgrade
+from sitewatch.store.models import (
+    AuditEventRow,
+    CursorRow,
+    FindingRow,
+    IncidentRow,
+    OutboxRow,
+    PostDigestRow,
+    SiteRow,
+)
+from sitewatch.store.types import utcnow
+
+Clock = Callable[[], datetime]
+
+
+def storable(text: str | None) -> str | None:
+    """Platform text as every backend can store it: NUL and lone surrogates become U+FFFD
+    (PostgreSQL rejects NUL in text; UTF-8 cannot encode a lone surrogate)."""
+    if text is None:
+        return None
+    text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    return text
+
+
+def content_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ScannedPost:
+    post: Post
+    digest: str
+    result: ScanResult
+
+
+@dataclass
+class PageOutcome:
+    posts_recorded: int = 0
+    incidents_opened: list[int] = field(default_factory=list)
+    incidents_updated: list[int] = field(default_factory=list)
+    notifications: int = 0
+
+
+@dataclass(frozen=True)
+class FindingView:
+    category: str
+    severity: str
+    score: float
+    start: int
+    end: int
+    detector: str
+    explanation: str
+    clause: str | None
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    id: int
+    site: str
+    post_id: str | None
+    post_url: str | None
+    severity: str
+    categories: tuple[str, ...]
+    clauses: tuple[str, ...]
+    status: str
+    summary: str
+    created_at: datetime
+    updated_at: datetime
+    findings: tuple[FindingView, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "site": self.site,
+            "post_id": self.post_id,
+            "post_url": self.post_url,
+            "categories": list(self.categories),
+            "severity": self.severity,
+            "status": self.status,
+            "clauses": list(self.clauses),
+            "summary": self.summary,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    message_id: str
+    recipients: tuple[str, ...]
+    message: bytes
+    attempts: int
+
+
+@dataclass(frozen=True)
+class SiteView:
+    name: str
+    platform: str
+    sponsor: str
+    pollable: bool
+    status_reason: str
+    health: str
+    health_detail: str
+    last_success_at: datetime | None
+    next_poll_at: datetime | None
+
+
+class Store:
+    """SQLAlchemy-backed store; one instance per process."""
+
+    def __init__(self, engine: Engine, *, clock: Clock = utcnow) -> None:
+        self.engine = engine
+        self.sessions = make_sessionmaker(engine)
+        self.clock = clock
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True, clock: Clock = utcnow) -> Store:
+        engine = make_engine(url)
+        if migrate:
+            upgrade(engine)
+        return cls(engine, clock=clock)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- sites -----------------------------------------------------------------------------
+    def sync_sites(self, statuses: Sequence[SiteStatus], actor: str = "config") -> list[str]:
+        """Mirror the configured sites into the store; return names whose status changed."""
+        now = self.clock()
+        changed: list[str] = []
+        with self.sessions.begin() as s:
+            rows = {r.name: r for r in s.scalars(select(SiteRow))}
+            for st in statuses:
+                site, appr = st.site, st.site.approval
+                values: dict[str, Any] = {
+                    "platform": site.platform,
+                    "target": site.target,
+                    "sponsor": site.sponsor,
+                    "approval_by": appr.by if appr else None,
+                    "approval_on": appr.on if appr else None,
+                    "approval_ref": appr.ref if appr else None,
+                    "review_by": appr.review_by if appr else None,
+                    "pollable": st.pollable,
+                    "status_reason": st.reason,
+                    "in_config": True,
+                }
+                row = rows.get(site.name)
+                if row is None:
+                    row = SiteRow(name=site.name, created_at=now, updated_at=now, **values)
+                    s.add(row)
+                    s.flush()
+                    self._audit(s, actor, "site.added", "site", site.name, _jsonable(values))
+                    changed.append(site.name)
+                    continue
+                diff = {k: v for k, v in values.items() if getattr(row, k) != v}
+                if diff:
+                    for k, v in diff.items():
+                        setattr(row, k, v)
+                    row.updated_at = now
+                    if "pollable" in diff and st.pollable and row.next_poll_at is None:
+                        row.next_poll_at = now
+                    self._audit(s, actor, "site.changed", "site", site.name, _jsonable(diff))
+                    changed.append(site.name)
+            configured = {st.site.name for st in statuses}
+            for name, row in rows.items():
+                if name not in configured and row.in_config:
+                    row.in_config = False
+                    row.pollable = False
+                    row.status_reason = "removed from the configuration"
+                    row.updated_at = now
+                    self._audit(s, actor, "site.removed", "site", name, {})
+                    changed.append(name)
+        return changed
+
+    def lease_due_sites(
+        self,
+        worker: str,
+        *,
+        lease_seconds: float,
+        limit: int = 100,
+        names: Iterable[str] = (),
+        ignore_schedule: bool = False,
+    ) -> list[str]:
+        """Claim up to ``limit`` due, pollable sites for ``worker`` until the lease expires.
+
+        ``FOR UPDATE SKIP LOCKED`` on PostgreSQL lets N workers share the table without
+        polling a site twice at once; SQLite has a single writer and ignores it.
+        """
+        now = self.clock()
+        wanted = list(names)
+        with self.sessions.begin() as s:
+            query = (
+                select(SiteRow)
+                .where(SiteRow.pollable.is_(True), SiteRow.in_config.is_(True))
+                .where(
+                    or_(
+                        SiteRow.lease_expires_at.is_(None),
+                        SiteRow.lease_expires_at <= now,
+                        SiteRow.lease_owner == worker,
+                    )
+                )
+                .order_by(SiteRow.next_poll_at.is_not(None), SiteRow.next_poll_at, SiteRow.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            if not ignore_schedule:
+                query = query.where(
+                    or_(SiteRow.next_poll_at.is_(None), SiteRow.next_poll_at <= now)
+                )
+            if wanted:
+                query = query.where(SiteRow.name.in_(wanted))
+            rows = list(s.scalars(query))
+            for row in rows:
+                row.lease_owner = worker
+                row.lease_expires_at = now + timedelta(seconds=lease_seconds)
+            return [r.name for r in rows]
+
+    def next_due_at(self) -> datetime | None:
+        with self.sessions() as s:
+            return s.scalar(
+                select(func.min(SiteRow.next_poll_at)).where(
+                    SiteRow.pollable.is_(True), SiteRow.in_config.is_(True)
+                )
+            )
+
+    def release_lease(self, site: str, worker: str) -> None:
+        with self.sessions.begin() as s:
+            s.execute(
+                update(SiteRow)
+                .where(SiteRow.name == site, SiteRow.lease_owner == worker)
+                .values(lease_owner=None, lease_expires_at=None)
+            )
+
+    def record_success(self, site: str, interval: float) -> bool:
+        """The poll finished; schedule the next one. True if the site had been unhealthy."""
+        now = self.clock()
+        with self.sessions.begin() as s:
+            row = self._site(s, site)
+            recovered = row.health == "unhealthy"
+            row.health, row.health_detail = "ok", ""
+            row.consecutive_failures = 0
+            row.last_poll_at = row.last_success_at = now
+            row.next_poll_at = now + timedelta(seconds=interval)
+            if recovered:
+                for inc in s.scalars(
+                    select(IncidentRow).where(
+                        IncidentRow.site_id == row.id,
+                        IncidentRow.dedup_key.like("gap:%"),
+                        IncidentRow.status == "open",
+                    )
+                ):
+                    inc.status = "resolved"
+                    inc.updated_at = now
+                    self._audit(
+                        s,
+                        "daemon",
+                        "incident.auto_resolved",
+                        "incident",
+                        str(inc.id),
+                        {"reason": "site readable again"},
+                    )
+            return recovered
+
+    def record_failure(
+        self,
+        site: str,
+        *,
+        fatal: bool,
+        detail: str,
+        backoff_initial: float,
+        backoff_max: float,
+        retry_after: float | None = None,
+        mailer: IncidentMailer | None = None,
+    ) -> tuple[bool, float]:
+        """Back off after a failed poll. A fatal error marks the site unhealthy and files one
+        ``monitoring.gap`` incident per outage. Returns (newly unhealthy, delay seconds)."""
+        now = self.clock()
+        with self.sessions.begin() as s:
+            row = self._site(s, site)
+            row.consecutive_failures += 1
+            row.last_poll_at = now
+            exp = backoff_initial * 2 ** min(row.consecutive_failures - 1, 20)
+            delay = min(backoff_max, exp) * random.uniform(0.8, 1.2)
+            if retry_after is not None:
+                delay = max(delay, retry_after)
+            row.next_poll_at = now + timedelta(seconds=delay)
+            newly = False
+            if fatal and row.health != "unhealthy":
+                newly = True
+                row.health = "unhealthy"
+                row.health_detail = detail
+                incident = IncidentRow(
+                    site_id=row.id,
+                    dedup_key=f"gap:{now.isoformat()}",
+                    severity=Severity.HIGH.label,
+                    severity_rank=int(Severity.HIGH),
+                    categories=["monitoring.gap"],
+                    clauses=[clause_for("monitoring.gap")],
+                    summary=f"the site could not be read: {detail}",
+                    status="open",
+                    redactions=[],
+                    created_at=now,
+                    updated_at=now,
+                )
+                s.add(incident)
+                s.flush()
+                self._audit(
+                    s,
+                    "daemon",
+                    "incident.opened",
+                    "incident",
+                    str(incident.id),
+                    {"categories": ["monitoring.gap"]},
+                )
+                if mailer is not None:
+                    self._enqueue(
+                        s,
+                        mailer,
+                        row,
+                        incident,
+                        (f"the site could not be read: {detail}",),
+                        "",
+                        "new",
+                    )
+            elif not fatal and row.health != "unhealthy":
+                row.health_detail = detail
+            return newly, delay
+
+    def _site(self, s: Session, name: str) -> SiteRow:
+        row = s.scalar(select(SiteRow).where(SiteRow.name == name))
+        if row is None:
+            raise KeyError(f"unknown site {name!r}")
+        return row
+
+    def list_sites(self) -> list[SiteView]:
+        with self.sessions() as s:
+            return [
+                SiteView(
+                    r.name,
+                    r.platform,
+                    r.sponsor,
+                    r.pollable and r.in_config,
+                    r.status_reason,
+                    r.health,
+                    r.health_detail,
+                    r.last_success_at,
+                    r.next_poll_at,
+                )
+                for r in s.scalars(select(SiteRow).order_by(SiteRow.name))
+            ]
+
+    # -- cursors and posts -----------------------------------------------------------------
+    def get_cursor(self, site: str) -> str | None:
+        with self.sessions() as s:
+            return s.scalar(
+                select(CursorRow.value)
+                .join(SiteRow, SiteRow.id == CursorRow.site_id)
+                .where(SiteRow.name == site)
+            )
+
+    def known_digests(self, site: str, post_ids: Sequence[str]) -> dict[str, str]:
+        if not post_ids:
+            return {}
+        with self.sessions() as s:
+            rows = s.execute(
+                select(PostDigestRow.post_id, PostDigestRow.content_sha256)
+                .join(SiteRow, SiteRow.id == PostDigestRow.site_id)
+                .where(
+                    SiteRow.name == site, PostDigestRow.post_id.in_([storable(p) for p in post_ids])
+                )
+            )
+            return {pid: sha for pid, sha in rows}
+
+    def record_page(
+        self,
+        site: str,
+        scanned: Sequence[ScannedPost],
+        next_cursor: str | None,
+        mailer: IncidentMailer,
+    ) -> PageOutcome:
+        """Digests, incidents, findings, outbox rows and the cursor, in one transaction."""
+        now = self.clock()
+        outcome = PageOutcome()
+        with self.sessions.begin() as s:
+            row = self._site(s, site)
+            for item in scanned:
+                self._record_post(s, row, item, now, mailer, outcome)
+            cursor = s.get(CursorRow, row.id)
+            if cursor is None:
+                s.add(CursorRow(site_id=row.id, value=next_cursor, updated_at=now))
+            else:
+                cursor.value, cursor.updated_at = next_cursor, now
+        return outcome
+
+    def _record_post(
+        self,
+        s: Session,
+        site: SiteRow,
+        item: ScannedPost,
+        now: datetime,
+        mailer: IncidentMailer,
+        outcome: PageOutcome,
+    ) -> None:
+        result = item.result
+        post = replace(
+            item.post,
+            id=storable(item.post.id) or "",
+            text=storable(item.post.text) or "",
+            author=storable(item.post.author),
+            url=storable(item.post.url),
+            parent_id=storable(item.post.parent_id),
+        )
+        digest = s.scalar(
+            select(PostDigestRow).where(
+                PostDigestRow.site_id == site.id, PostDigestRow.post_id == post.id
+            )
+        )
+        if digest is not None and digest.content_sha256 == item.digest:
+            return  # already scanned as it is now: a re-run files nothing
+        severity = result.severity
+        if digest is None:
+            digest = PostDigestRow(site_id=site.id, post_id=storable(post.id), first_seen_at=now)
+            s.add(digest)
+        digest.content_sha256 = item.digest
+        digest.kind, digest.parent_id = post.kind, storable(post.parent_id)
+        digest.url = storable(post.url)
+        digest.posted_at, digest.scanned_at = post.created_at, now
+        digest.max_severity = severity.label
+        outcome.posts_recorded += 1
+        if severity < Severity.LOW:
+            return
+        findings = [f for f in result.findings if f.severity >= Severity.LOW]
+        incident = s.scalar(
+            select(IncidentRow).where(
+                IncidentRow.site_id == site.id, IncidentRow.dedup_key == f"post:{post.id}"
+            )
+        )
+        categories = sorted({f.category for f in findings})
+        clauses = sorted({f.clause or clause_for(f.category) for f in findings})
+        explanations = tuple(dict.fromkeys(f.explanation for f in findings))
+        if incident is None:
+            incident = IncidentRow(
+                site_id=site.id,
+                dedup_key=f"post:{post.id}",
+                post_id=storable(post.id),
+                post_url=storable(post.url),
+                post_author=storable(post.author),
+                posted_at=post.created_at,
+                severity=severity.label,
+                severity_rank=int(severity),
+                categories=categories,
+                clauses=clauses,
+                summary="; ".join(explanations),
+                status="open",
+                evidence_text=storable(post.text),
+                redactions=[list(r) for r in result.redactions],
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(incident)
+            s.flush()
+            outcome.incidents_opened.append(incident.id)
+            self._audit(
+                s,
+                "daemon",
+                "incident.opened",
+                "incident",
+                str(incident.id),
+                {"categories": categories, "severity": severity.label},
+            )
+            kind: str | None = "new" if severity.is_incident else None
+        else:
+            # The post was edited: keep one incident, widen it, notify only if it got worse.
+            old_rank = incident.severity_rank
+            merged = sorted(set(incident.categories) | set(categories))
+            incident.categories = merged
+            incident.clauses = sorted(set(incident.clauses) | set(clauses))
+            incident.severity_rank = max(old_rank, int(severity))
+            incident.severity = Severity(incident.severity_rank).label
+            incident.summary = "; ".join(
+                dict.fromkeys([*incident.summary.split("; "), *explanations])
+            )
+            incident.evidence_text = storable(post.text)
+            incident.redactions = [list(r) for r in result.redactions]
+            incident.updated_at = now
+            if incident.status in ("resolved", "false_positive") and severity.is_incident:
+                incident.status = "open"
+            s.query(FindingRow).filter(FindingRow.incident_id == incident.id).delete()
+            outcome.incidents_updated.append(incident.id)
+            self._audit(
+                s,
+                "daemon",
+                "incident.updated",
+                "incident",
+                str(incident.id),
+                {"categories": merged, "severity": incident.severity},
+            )
+            worse = int(severity) > old_rank and severity.is_incident
+            kind = "update" if worse else None
+        for f in findings:
+            s.add(
+                FindingRow(
+                    incident_id=incident.id,
+                    category=f.category,
+                    severity=f.severity.label,
+                    score=f.score,
+                    start=f.start,
+                    end=f.end,
+                    detector=f.detector,
+                    explanation=f.explanation,
+                    clause=f.clause,
+                    created_at=now,
+                )
+            )
+        if kind is not None:
+            spans = [(int(str(a)), int(str(b)), str(c)) for a, b, c in incident.redactions]
+            self._enqueue(s, mailer, site, incident, explanations, excerpt(post.text, spans), kind)
+            outcome.notifications += 1
+
+    def _enqueue(
+        self,
+        s: Session,
+        mailer: IncidentMailer,
+        site: SiteRow,
+        incident: IncidentRow,
+        explanations: Sequence[str],
+        excerpt_text: str,
+        kind: str,
+    ) -> None:
+        seq = (
+            s.scalar(
+                select(func.count())
+                .select_from(OutboxRow)
+                .where(OutboxRow.incident_id == incident.id, OutboxRow.kind == kind)
+            )
+            or 0
+        ) + 1
+        snap = IncidentSnapshot(
+            id=incident.id,
+            site=site.name,
+            sponsor=site.sponsor,
+            severity=Severity(incident.severity_rank),
+            categories=tuple(incident.categories),
+            clauses=tuple(incident.clauses),
+            explanations=tuple(explanations),
+            excerpt=excerpt_text,
+            post_url=incident.post_url,
+            created_at=incident.updated_at,
+        )
+        out: OutgoingMessage = mailer.compose(snap, kind, seq)
+        s.add(
+            OutboxRow(
+                incident_id=incident.id,
+                kind=out.kind,
+                recipients=list(out.recipients),
+                subject=out.subject,
+                message_id=out.message_id,
+                message=out.message,
+                status="pending",
+                next_attempt_at=incident.updated_at,
+                created_at=incident.updated_at,
+            )
+        )
+
+    # -- outbox ----------------------------------------------------------------------------
+    def due_outbox(self, limit: int = 100) -> list[OutboxItem]:
+        now = self.clock()
+        with self.sessions() as s:
+            rows = s.scalars(
+                select(OutboxRow)
+                .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+                .order_by(OutboxRow.id)
+                .limit(limit)
+            )
+            return [
+                OutboxItem(r.id, r.message_id, tuple(r.recipients), r.message, r.attempts)
+                for r in rows
+            ]
+
+    def mark_sent(self, outbox_id: int, delivered_to: str) -> None:
+        with self.sessions.begin() as s:
+            row = s.get(OutboxRow, outbox_id)
+            if row is not None and row.status == "pending":
+                row.status, row.sent_at = "sent", self.clock()
+                row.attempts += 1
+                row.delivered_to = delivered_to
+
+    def mark_failed(
+        self, outbox_id: int, error: str, *, permanent: bool, max_attempts: int, retry_in: float
+    ) -> str:
+        with self.sessions.begin() as s:
+            row = s.get(OutboxRow, outbox_id)
+            if row is None:
+                return "missing"
+            row.attempts += 1
+            row.last_error = error[:2000]
+            if permanent or row.attempts >= max_attempts:
+                row.status = "failed"
+            else:
+                row.next_attempt_at = self.clock() + timedelta(seconds=retry_in)
+            return row.status
+
+    def outbox_counts(self) -> dict[str, int]:
+        with self.sessions() as s:
+            return {
+                st: n
+                for st, n in s.execute(
+                    select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+                )
+            }
+
+    def outbox_for(self, incident_id: int) -> list[tuple[str, str, str | None]]:
+        with self.sessions() as s:
+            return [
+                (r.message_id, r.status, r.delivered_to)
+                for r in s.scalars(
+                    select(OutboxRow)
+                    .where(OutboxRow.incident_id == incident_id)
+                    .order_by(OutboxRow.id)
+                )
+            ]
+
+    # -- incidents -------------------------------------------------------------------------
+    def list_incidents(
+        self,
+        *,
+        site: str | None = None,
+        status: str | None = None,
+        min_severity: Severity | None = None,
+        limit: int | None = None,
+    ) -> list[IncidentView]:
+        with self.sessions() as s:
+            query = (
+                select(IncidentRow, SiteRow.name)
+                .join(SiteRow, SiteRow.id == IncidentRow.site_id)
+                .order_by(IncidentRow.id)
+            )
+            if site:
+                query = query.where(SiteRow.name == site)
+            if status:
+                query = query.where(IncidentRow.status == status)
+            if min_severity is not None:
+                query = query.where(IncidentRow.severity_rank >= int(min_severity))
+            if limit:
+                query = query.limit(limit)
+            return [_view(inc, name) for inc, name in s.execute(query)]
+
+    def get_incident(self, incident_id: int) -> IncidentView | None:
+        with self.sessions() as s:
+            found = s.execute(
+                select(IncidentRow, SiteRow.name)
+                .join(SiteRow, SiteRow.id == IncidentRow.site_id)
+                .where(IncidentRow.id == incident_id)
+                .options(selectinload(IncidentRow.findings))
+            ).first()
+            if found is None:
+                return None
+            inc, name = found
+            return _view(inc, name, with_findings=True)
+
+    # -- audit -----------------------------------------------------------------------------
+    def _audit(
+        self,
+        s: Session,
+        actor: str,
+        action: str,
+        target_type: str,
+        target_id: str,
+        details: dict[str, Any],
+        source: str = "daemon",
+    ) -> None:
+        s.add(
+            AuditEventRow(
+                at=self.clock(),
+                actor=actor,
+                action=action,
+                target_type=target_type,
+                target_id=target_id,
+                details=details,
+                source=source,
+            )
+        )
+
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        target_type: str,
+        target_id: str,
+        details: dict[str, Any] | None = None,
+        source: str = "cli",
+    ) -> None:
+        with self.sessions.begin() as s:
+            self._audit(s, actor, action, target_type, target_id, details or {}, source)
+
+    def audit_events(self, limit: int = 100) -> list[AuditEventRow]:
+        with self.sessions() as s:
+            return list(
+                s.scalars(select(AuditEventRow).order_by(AuditEventRow.id.desc()).limit(limit))
+            )
+
+
+def _view(inc: IncidentRow, site: str, with_findings: bool = False) -> IncidentView:
+    findings = (
+        tuple(
+            FindingView(
+                f.category, f.severity, f.score, f.start, f.end, f.detector, f.explanation, f.clause
+            )
+            for f in inc.findings
+        )
+        if with_findings
+        else ()
+    )
+    return IncidentView(
+        id=inc.id,
+        site=site,
+        post_id=inc.post_id,
+        post_url=inc.post_url,
+        severity=inc.severity,
+        categories=tuple(inc.categories),
+        clauses=tuple(inc.clauses),
+        status=inc.status,
+        summary=inc.summary,
+        created_at=inc.created_at,
+        updated_at=inc.updated_at,
+        findings=findings,
+    )
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, (date, datetime)) else v for k, v in values.items()}
+
+
+def utc(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)

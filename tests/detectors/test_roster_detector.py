@@ -1,0 +1,278 @@
+"""RosterDetector: FERPA directory-information rules over a tiny district roster."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitewatch.config import Settings
+from sitewatch.detectors.base import DetectorContext, Redactor
+from sitewatch.detectors.context import CATEGORIES, ContextMatcher, load_vocabularies
+from sitewatch.detectors.roster import RosterDetector, name_variants, sentence_breaks
+from sitewatch.exceptions import ConfigError
+from sitewatch.models import Finding
+from sitewatch.roster import Roster
+from sitewatch.scan.normalize import normalize
+from sitewatch.typing import Detector
+
+EDU = "pii.education_record"
+NAME = "pii.student_name"
+
+
+@pytest.fixture
+def detector(settings: Settings, roster: Roster) -> RosterDetector:
+    d = RosterDetector.from_context(DetectorContext(settings, roster))
+    d.load()
+    return d
+
+
+def found(detector: RosterDetector, text: str) -> list[tuple[str, str]]:
+    findings = sorted(detector.detect(normalize(text)), key=lambda f: f.start)
+    return [(f.category, text[f.start : f.end]) for f in findings]
+
+
+CASES = [
+    # directory information about a non-opted-out student: not an incident
+    ("Maya Chen won the science fair!", []),
+    ("Congrats to Maya Chen, our new section leader.", []),
+    # the same sentence about an opted-out student is
+    ("Liam O'Brien won the science fair!", [(NAME, "Liam O'Brien")]),
+    ("Liam O’Brien won the science fair!", [(NAME, "Liam O’Brien")]),
+    ("LIAM OBRIEN won", [(NAME, "LIAM OBRIEN")]),
+    # education-record context, opted out or not
+    ("Maya Chen was suspended for three days.", [(EDU, "Maya Chen")]),
+    ("MAYA CHEN'S IEP meeting is Tuesday", [(EDU, "MAYA CHEN")]),
+    ("Reminder: Maya Chen has an in-school suspension today", [(EDU, "Maya Chen")]),
+    ("maya chen in school suspension", [(EDU, "maya chen")]),
+    ("Chen, Maya - failing grade in algebra", [(EDU, "Chen, Maya")]),
+    ("Maya Chen’s inhaler is in the nurse's office", [(EDU, "Maya Chen")]),
+    ("Liam O'Brien was absent again", [(EDU, "Liam O'Brien")]),
+    ("Mr. Whitfield says Maya Chen needs her 504 plan updated", [(EDU, "Maya Chen")]),
+    # evasions: homoglyphs (Cyrillic а), fullwidth, zero-width, accents either way
+    ("Mаya Chen got detention", [(EDU, "Mаya Chen")]),
+    ("Ｍａｙａ Ｃｈｅｎ was suspended", [(EDU, "Ｍａｙａ Ｃｈｅｎ")]),
+    ("Ma\u200bya Chen was suspended", [(EDU, "Ma\u200bya Chen")]),
+    ("José Ramírez won the match", [(NAME, "José Ramírez")]),
+    ("Jose Ramirez won the match", [(NAME, "Jose Ramirez")]),
+    ("Jose\u0301 Rami\u0301rez won", [(NAME, "Jose\u0301 Rami\u0301rez")]),
+    # hyphenated / multi-part surnames
+    ("Sarah Smith-Jones scored 12", [(NAME, "Sarah Smith-Jones")]),
+    ("Sarah Smith Jones scored 12", [(NAME, "Sarah Smith Jones")]),
+    ("Sarah Jones scored 12", [(NAME, "Sarah Jones")]),
+    ("Sarah Smith scored 12", [(NAME, "Sarah Smith")]),
+    # multi-word given names: the longest name wins, the first given name also works
+    ("Mary Ann Baker sang", [(NAME, "Mary Ann Baker")]),
+    ("Mary Baker sang", [(NAME, "Mary Baker")]),
+    # word boundaries
+    ("Ann Lee visited", [(NAME, "Ann Lee")]),
+    ("Joann Lee and Ann Leeds visited; the Annual Lee picnic", []),
+    ("Ann Lee's poster", [(NAME, "Ann Lee")]),
+    # staff, guardians, and names shared with them are never student PII
+    ("Dana Whitfield was absent today", []),
+    ("Robert Chen picked up the trophy", []),
+    ("Ethan Park was absent", []),  # a parent has the same name
+    ("Jordan Taylor is absent today", []),  # a teacher has the same name
+    # context must be in the same sentence
+    ("Maya Chen won the award. Detention reminder for all students.", []),
+    ("Maya Chen won the award!\nDetention reminder for all students.", []),
+    ("Mr. Chen said Maya Chen was tardy", [(EDU, "Maya Chen")]),
+    # ordinary sports/club words are not record context
+    ("Maya Chen is in 9th grade and set a school record", []),
+    ("Maya Chen made the honor roll", []),
+    # a deleted roster row is gone
+    ("Old Record was suspended", []),
+    # identifiers, e-mails, phones of roster students
+    ("Student 40054321 left a jacket", [("pii.student_id", "40054321")]),
+    ("Student 400543210 left a jacket", []),
+    (
+        "email maya.chen@students.district.k12.us",
+        [("pii.email", "maya.chen@students.district.k12.us")],
+    ),
+    ("text Liam at (555) 201-7788", [("pii.phone", "(555) 201-7788")]),
+    ("text +1 555 201 7788", [("pii.phone", "+1 555 201 7788")]),
+    ("room 12 555.201.7788", [("pii.phone", "555.201.7788")]),
+    ("call 5552017788!", [("pii.phone", "5552017788")]),
+    ("call 555-201-77889", []),
+    ("staff line 555-201-9000, id T-99881", []),
+    ("call 555-201-3344", [("pii.phone", "555-201-3344")]),  # shared with a guardian: still flagged
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_roster_detector(
+    detector: RosterDetector, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+def test_scores_and_explanations(detector: RosterDetector) -> None:
+    text = "Maya Chen was suspended. Liam O'Brien won. Student 40054321."
+    findings = sorted(detector.detect(normalize(text)), key=lambda f: f.start)
+    assert [(f.category, f.score) for f in findings] == [
+        (EDU, 0.9),
+        (NAME, 0.85),
+        ("pii.student_id", 0.95),
+    ]
+    assert findings[0].explanation == "roster student M. C. + 'suspended' (discipline context)"
+    assert findings[1].explanation.startswith("roster student L. O. (directory opt-out) named")
+    assert findings[2].explanation == "student number of a roster student (L. O.)"
+    for f in findings:
+        assert_no_pii(f)
+        assert f.detector == "roster"
+
+
+def assert_no_pii(f: Finding) -> None:
+    for word in ("maya", "chen", "liam", "brien", "4005"):
+        assert word not in f.explanation.lower()
+
+
+def test_redactions_cover_directory_information(detector: RosterDetector) -> None:
+    text = "Maya Chen won the science fair; call 555-201-3344 or maya.chen@students.district.k12.us"
+    doc = normalize(text)
+    assert sorted(f.category for f in detector.detect(doc)) == ["pii.email", "pii.phone"]
+    red = [(text[s:e], label) for s, e, label in detector.redactions(doc)]
+    assert red == [
+        ("Maya Chen", "student name"),
+        ("555-201-3344", "student phone"),
+        ("maya.chen@students.district.k12.us", "student email"),
+    ]
+
+
+def test_shared_names_are_still_redacted(detector: RosterDetector) -> None:
+    text = "Jordan Taylor is absent today"
+    doc = normalize(text)
+    assert list(detector.detect(doc)) == []
+    assert [(text[s:e], lbl) for s, e, lbl in detector.redactions(doc)] == [
+        ("Jordan Taylor", "student name")
+    ]
+
+
+def test_no_roster_finds_nothing(settings: Settings) -> None:
+    d = RosterDetector.from_context(DetectorContext(settings, None))
+    d.load()
+    doc = normalize("Maya Chen was suspended")
+    assert list(d.detect(doc)) == []
+    assert list(d.redactions(doc)) == []
+
+
+def test_satisfies_protocols(detector: RosterDetector) -> None:
+    as_detector: Detector = detector  # checked statically by mypy
+    as_redactor: Redactor = detector
+    assert as_detector.name == "roster"
+    assert callable(as_redactor.redactions)
+    assert isinstance(detector, Detector)
+    assert isinstance(detector, Redactor)
+    assert detector.name == "roster"
+
+
+def test_district_vocabulary_is_added(
+    tmp_path: Path, make_settings: Callable[..., Settings], roster: Roster
+) -> None:
+    vocab = tmp_path / "vocab"
+    vocab.mkdir()
+    (vocab / "discipline.txt").write_text("# district words\nbenched for conduct\n", "utf-8")
+    settings = make_settings(context_dir=str(vocab))
+    d = RosterDetector.from_context(DetectorContext(settings, roster))
+    text = "Maya Chen was benched for conduct. Maya Chen was suspended."
+    assert found(d, text) == [(EDU, "Maya Chen"), (EDU, "Maya Chen")]
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "expected"),
+    [
+        ("Maya", "Chen", {"maya chen", "chen, maya"}),
+        ("José", "Ramírez-López", {"jose ramirez-lopez", "jose ramirez lopez", "jose ramirez",
+                                    "jose lopez", "jose ramirezlopez"}),
+        ("Maria", "de la Cruz", {"maria de la cruz", "maria de-la-cruz", "maria cruz"}),
+        ("Liam", "O'Brien", {"liam o'brien", "liam obrien", "liam o brien"}),
+        ("Mary Ann", "Baker", {"mary ann baker", "mary baker"}),
+    ],
+)  # fmt: skip
+def test_name_variants(given: str, family: str, expected: set[str]) -> None:
+    variants = name_variants(given, family)
+    assert expected <= variants
+    assert given.lower() not in variants
+    assert family.lower() not in variants
+
+
+def test_name_variants_of_blank_name_are_empty() -> None:
+    assert name_variants("\u200b", "Chen") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("One. Two! Three? Four", 4),
+        ("Mr. Chen and M. Lee met.", 1),
+        ("line one\nline two", 2),
+        ("3.5 GPA for all", 1),
+    ],
+)
+def test_sentence_breaks(text: str, sentences: int) -> None:
+    assert len(sentence_breaks(normalize(text).text)) + 1 - text.rstrip().endswith(".") == sentences
+
+
+def test_detect_is_linear_in_text_and_not_in_roster(
+    make_roster: Callable[..., Roster], settings: Settings
+) -> None:
+    rows = [
+        {"sourcedId": f"s{i}", "role": "student", "givenName": f"Given{i}",
+         "familyName": f"Family{i}", "identifier": f"5{i:07d}", "phone": f"555-{i:07d}"}
+        for i in range(5000)
+    ]  # fmt: skip
+    rows.append({"sourcedId": "x", "role": "student", "givenName": "Maya", "familyName": "Chen",
+                 "metadata.directoryOptOut": "true"})  # fmt: skip
+    d = RosterDetector.from_context(DetectorContext(settings, make_roster(rows)))
+    d.load()
+    text = ("Maya Chen was suspended. The band played at the game on 10/12. " * 16_000)[:1_000_000]
+    doc = normalize(text)
+    began = time.perf_counter()
+    findings = d.detect(doc)
+    elapsed = time.perf_counter() - began
+    assert len(findings) > 10_000
+    assert elapsed < 3.0
+
+
+# -- education-record vocabularies (sitewatch.detectors.context) ------------------------------
+def test_builtin_vocabularies_are_normalized_and_complete() -> None:
+    vocab = load_vocabularies(None)
+    assert set(vocab) == set(CATEGORIES)
+    for category, terms in vocab.items():
+        assert len(terms) >= 20, category
+        assert all(t == t.strip().lower() and "#" not in t for t in terms)
+    assert "in school suspension" in vocab["discipline"]  # hyphen variant added
+    assert "grade" not in vocab["grades"]
+    assert "honor roll" not in vocab["grades"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("She was SUSPENDED", [("discipline", "SUSPENDED")]),
+        ("504 plan review", [("iep_504", "504 plan")]),
+        ("an IEP", [("iep_504", "IEP")]),
+        ("Room 504 and the IEPs", [("iep_504", "IEPs")]),
+        ("tardy-ish? tardy.", [("attendance", "tardy"), ("attendance", "tardy")]),
+        ("9th grade honor roll, school record", []),
+        ("annual absenteeism report", [("attendance", "absenteeism")]),
+        ("she is abSENTminded", []),
+    ],
+)
+def test_context_matcher(text: str, expected: list[tuple[str, str]]) -> None:
+    matcher = ContextMatcher.load()
+    got = [(h.category, text[h.start : h.end]) for h in matcher.find(normalize(text))]
+    assert got == expected
+
+
+def test_unknown_vocabulary_file_is_config_error(tmp_path: Path) -> None:
+    (tmp_path / "disipline.txt").write_text("benched\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"unknown vocabulary file 'disipline.txt'.*discipline"):
+        load_vocabularies(tmp_path)
+
+
+def test_missing_vocabulary_folder_is_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not a folder"):
+        load_vocabularies(tmp_path / "nope")

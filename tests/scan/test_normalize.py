@@ -1,0 +1,118 @@
+"""normalize(): folding table and the offset map back to the original text."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from sitewatch.scan.normalize import Document, normalize
+
+CASES = [
+    ("Maya Chen", "maya chen"),
+    ("ＭＡＹＡ　Ｃｈｅｎ", "maya chen"),  # fullwidth letters and ideographic space
+    ("Mаya Сhen", "maya chen"),  # Cyrillic а, С
+    ("ΜΑΥΑ", "maya"),  # Greek capitals
+    ("José Ramírez", "jose ramirez"),
+    ("Jose\u0301", "jose"),  # decomposed accent
+    ("Straße", "strasse"),
+    ("ﬁnal", "final"),
+    ("Ma\u200bya\u200d\ufeff", "maya"),  # zero-width space/joiner, BOM
+    ("soft\u00adhyphen", "softhyphen"),
+    ("tab\tand\nnewline", "tab\tand\nnewline"),
+    ("crlf\r\nline\u2028sep", "crlf\n\nline\nsep"),
+    ("bell\x07null\x00", "bellnull"),
+    ("０７８－０５－１１２３", "078-05-1123"),
+    ("O’Brien – 10", "o'brien - 10"),
+    ("x\ud800y", "xy"),  # a lone surrogate is dropped, not a crash
+    ("😀 🎺", "😀 🎺"),  # astral characters pass through
+    ("𝐌𝐚𝐲𝐚", "maya"),  # mathematical bold
+    ("İstanbul", "istanbul"),
+    ("Łukasz Søren", "lukasz soren"),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("original", "expected"), CASES)
+def test_normalize_text(original: str, expected: str) -> None:
+    doc = normalize(original)
+    assert doc.text == expected
+    assert doc.original == original
+    assert len(doc.offsets) == len(doc.text)
+
+
+@pytest.mark.parametrize(
+    ("original", "needle", "expected"),
+    [
+        ("Hi Mаya Chen!", "maya chen", "Mаya Chen"),
+        ("Ｍａｙａ", "maya", "Ｍａｙａ"),
+        ("Straße 5", "ss", "ß"),  # part of an expansion covers the whole original char
+        ("Straße 5", "strasse", "Straße"),
+        ("Straße 5", "e 5", "e 5"),
+        ("a ﬁne day", "f", "ﬁ"),
+        ("Ma\u200bya Chen", "maya", "Ma\u200bya"),
+        ("Jose\u0301 won", "jose", "Jose\u0301"),  # trailing combining mark included
+        ("\u200b\u200bMaya", "maya", "Maya"),  # leading dropped chars excluded
+        ("x\ud800y", "xy", "x\ud800y"),
+    ],
+)
+def test_to_original(original: str, needle: str, expected: str) -> None:
+    doc = normalize(original)
+    start = doc.text.index(needle)
+    o_start, o_end = doc.to_original(start, start + len(needle))
+    assert original[o_start:o_end] == expected
+    assert doc.original_slice(start, start + len(needle)) == expected
+
+
+def test_to_original_empty_and_bad_spans() -> None:
+    doc = normalize("ab\u200b")
+    assert doc.to_original(1, 1) == (1, 1)
+    assert doc.to_original(2, 2) == (3, 3)
+    with pytest.raises(ValueError, match="outside"):
+        doc.to_original(0, 3)
+    with pytest.raises(ValueError, match="outside"):
+        doc.to_original(2, 1)
+
+
+ALPHABET = "aZ ß\u0301\u200bﬁＡа\ufdfa😀\ud800\r\n\t.İǰ﹘Η"
+
+
+def test_every_span_maps_to_covering_original() -> None:
+    """Property: every normalized span maps to an original span whose fold contains it."""
+    rng = random.Random(1234)
+    for _ in range(200):
+        original = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 12)))
+        doc = normalize(original)
+        assert list(doc.offsets) == sorted(doc.offsets)
+        assert all(0 <= o < len(original) for o in doc.offsets)
+        n = len(doc.text)
+        for i in range(n + 1):
+            for j in range(i, n + 1):
+                o_start, o_end = doc.to_original(i, j)
+                assert 0 <= o_start <= o_end <= len(original)
+                assert doc.text[i:j] in normalize(original[o_start:o_end]).text
+
+
+def test_document_is_frozen() -> None:
+    doc = normalize("abc")
+    assert isinstance(doc, Document)
+    with pytest.raises(AttributeError):
+        doc.text = "x"  # type: ignore[misc]
+    assert hash(doc) == hash(normalize("abc"))
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Maya Chen was suspended; call 555-201-3344. ",
+        "Майя Чен ß é\u0301 ﬁ\u200b ＦＵＬＬ 😀 ",
+    ],
+)
+def test_one_megabyte_is_fast(unit: str) -> None:
+    text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
+    began = time.perf_counter()
+    doc = normalize(text)
+    elapsed = time.perf_counter() - began
+    assert len(doc.offsets) == len(doc.text)
+    assert elapsed < 1.0

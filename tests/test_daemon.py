@@ -1,0 +1,227 @@
+"""The daemon end to end on the embedded default: demo connector, SQLite, file outbox."""
+
+from __future__ import annotations
+
+import email
+import os
+import shutil
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from sitewatch_connectors.demo import DemoConnector
+
+from sitewatch.bootstrap import build_pipeline, load_district_roster
+from sitewatch.config import Settings, load_settings
+from sitewatch.daemon import Daemon
+from sitewatch.exceptions import FatalConnectorError, RetriableConnectorError
+from sitewatch.logs import sensitive
+from sitewatch.models import AccessReport, Page, Post, Site
+from sitewatch.roster import load_roster
+from sitewatch.store.repository import Store
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "config" / "demo"
+
+# What the shipped demo feed plants (see config/demo/feed.jsonl).
+EXPECTED_CATEGORIES = {
+    "pii.student_name",
+    "pii.education_record",
+    "pii.phone",
+    "pii.email",
+    "pii.student_id",
+    "pii.ssn",
+    "rule.threat",
+    "rule.harassment",
+}
+
+
+@pytest.fixture
+def demo_settings(demo_copy: Path) -> Settings:
+    settings = load_settings(demo_copy / "demo.toml")
+    settings.state_path.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DEMO / "feed.jsonl", settings.state_path / "feed.jsonl")
+    return settings
+
+
+@pytest.fixture
+def open_daemon(demo_settings: Settings) -> Iterator[Any]:
+    stores: list[Store] = []
+
+    def make(settings: Settings = demo_settings, **kwargs: Any) -> Daemon:
+        store = Store.open(settings.store_url)
+        stores.append(store)
+        pipeline = build_pipeline(settings, load_district_roster(settings))
+        return Daemon(settings, store, pipeline, **kwargs)
+
+    yield make
+    for store in stores:
+        store.close()
+    sensitive.clear()
+
+
+def eml_files(settings: Settings) -> list[Path]:
+    return sorted(settings.outbox_path.glob("*.eml"))
+
+
+def test_one_pass_files_incidents_and_writes_eml(open_daemon: Any, demo_settings: Settings) -> None:
+    daemon = open_daemon()
+    report = daemon.run_once()
+    assert report.sites_polled == ["lhs-band-site"]
+    assert set(report.sites_skipped) == {"lhs-chess-club", "lms-drama-2025"}
+    assert report.posts_scanned == 24 and report.items_skipped == 2
+    incidents = daemon.store.list_incidents()
+    found = {c for i in incidents for c in i.categories}
+    assert found >= EXPECTED_CATEGORIES
+    mailed = [i for i in incidents if i.severity in ("medium", "high", "critical")]
+    files = eml_files(demo_settings)
+    assert len(files) == len(mailed) == len(report.messages_delivered)
+    ids = {email.message_from_bytes(f.read_bytes())["X-Sitewatch-Incident"] for f in files}
+    assert ids == {str(i.id) for i in mailed}
+
+
+def test_emails_carry_no_roster_name_number_or_contact(
+    open_daemon: Any, demo_settings: Settings
+) -> None:
+    open_daemon().run_once()
+    roster = load_roster(DEMO / "users.csv")
+    secrets = []
+    for p in roster.students:
+        secrets += [p.full_name, p.identifier, p.email, p.phone, p.sms]
+    blob = "\n".join(
+        str(email.message_from_bytes(f.read_bytes()).get_payload())
+        for f in eml_files(demo_settings)
+    ) + "\n".join(f.read_text() for f in eml_files(demo_settings))
+    for value in filter(None, secrets):
+        assert value not in blob, "a roster value reached an e-mail"
+
+
+def test_second_pass_and_restart_file_nothing_new(
+    open_daemon: Any, demo_settings: Settings
+) -> None:
+    first = open_daemon().run_once()
+    assert first.incidents_opened
+    before = len(eml_files(demo_settings))
+    again = open_daemon().run_once()  # a new Daemon and Store: a restart
+    assert again.posts_scanned == 0
+    assert again.incidents_opened == [] and again.messages_delivered == []
+    assert len(eml_files(demo_settings)) == before
+
+
+def test_appended_posts_alone_are_scanned(open_daemon: Any, demo_settings: Settings) -> None:
+    daemon = open_daemon()
+    daemon.run_once()
+    total = len(daemon.store.list_incidents())
+    with (demo_settings.state_path / "feed.jsonl").open("a", encoding="utf-8") as feed:
+        feed.write((DEMO / "feed-more.jsonl").read_text(encoding="utf-8"))
+    report = daemon.run_once()
+    assert report.posts_scanned == 3
+    assert len(report.incidents_opened) == 1
+    assert len(daemon.store.list_incidents()) == total + 1
+
+
+class Recording:
+    """A connector double that records which sites were fetched."""
+
+    platform: ClassVar[str] = "demo"
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.fetched: list[str] = []
+        self.error = error
+        self.inner = DemoConnector()
+
+    def fetch(self, site: Site, cursor: str | None) -> Page:
+        self.fetched.append(site.name)
+        if self.error is not None:
+            raise self.error
+        return self.inner.fetch(site, cursor)
+
+    def check_access(self, site: Site) -> AccessReport:
+        return AccessReport(True, "ok")
+
+
+def test_unapproved_and_expired_sites_are_never_fetched(open_daemon: Any) -> None:
+    recording = Recording()
+    open_daemon(connector_factory=lambda platform: recording).run_once()
+    assert recording.fetched == ["lhs-band-site"]
+
+
+def test_fatal_error_files_one_gap_then_recovers(open_daemon: Any) -> None:
+    failing = Recording(FatalConnectorError("HTTP 401: token revoked"))
+    daemon = open_daemon(connector_factory=lambda platform: failing)
+    first = daemon.run_once()
+    assert first.sites_failed == ["lhs-band-site"]
+    daemon.run_once()
+    gaps = daemon.store.list_incidents()
+    assert [(g.categories, g.status) for g in gaps] == [(("monitoring.gap",), "open")]
+    assert daemon.store.list_sites()[0].health == "unhealthy"
+    failing.error = None
+    daemon.run_once()
+    statuses = {i.id: i.status for i in daemon.store.list_incidents()}
+    assert statuses[gaps[0].id] == "resolved"
+    assert daemon.store.list_sites()[0].health == "ok"
+
+
+def test_retriable_error_backs_off_without_a_gap(open_daemon: Any) -> None:
+    daemon = open_daemon(
+        connector_factory=lambda p: Recording(RetriableConnectorError("HTTP 503", retry_after=90))
+    )
+    report = daemon.run_once()
+    assert report.sites_failed == ["lhs-band-site"]
+    assert daemon.store.list_incidents() == []
+    (site,) = [s for s in daemon.store.list_sites() if s.name == "lhs-band-site"]
+    assert site.next_poll_at is not None and site.last_success_at is None
+    assert daemon.store.lease_due_sites("other", lease_seconds=10) == []  # backing off
+
+
+def test_one_bad_post_is_skipped_and_the_site_goes_on(
+    open_daemon: Any, demo_settings: Settings
+) -> None:
+    daemon = open_daemon()
+    real_scan = daemon.pipeline.scan
+
+    def scan(text: str) -> Any:
+        if "All-State" in text:
+            raise ValueError("detector crashed")
+        return real_scan(text)
+
+    daemon.pipeline.scan = scan
+    report = daemon.run_once()
+    crashing = sum("All-State" in line for line in (DEMO / "feed.jsonl").open(encoding="utf-8"))
+    assert crashing >= 1
+    assert report.posts_scanned == 24 - crashing  # the crashing posts alone are skipped
+    assert report.sites_polled == ["lhs-band-site"]
+
+
+class Paged:
+    """Three pages of one post each; SIGTERM arrives while the second page is fetched."""
+
+    platform: ClassVar[str] = "demo"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def fetch(self, site: Site, cursor: str | None) -> Page:
+        n = int(cursor or 0)
+        self.calls += 1
+        if n == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+        post = Post(id=f"p{n}", text=f"call me at (217) 555-01{n:02d}")
+        return Page(posts=(post,), next_cursor=str(n + 1), has_more=n < 2)
+
+    def check_access(self, site: Site) -> AccessReport:
+        return AccessReport(True, "ok")
+
+
+def test_sigterm_finishes_the_current_page_then_exits_cleanly(open_daemon: Any) -> None:
+    paged = Paged()
+    daemon = open_daemon(connector_factory=lambda p: paged)
+    with daemon.signals():
+        daemon.run_forever(idle_max=0.1)  # returns once SIGTERM is handled
+    assert daemon.stopping
+    assert paged.calls == 2  # the page in flight was recorded, no further page fetched
+    assert daemon.store.get_cursor("lhs-band-site") == "2"
+    assert [i.post_id for i in daemon.store.list_incidents()] == ["p0", "p1"]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handler restored
