@@ -43,8 +43,8 @@ test: install-test
 	@$(MAKE) --no-print-directory lint
 
 lint: install-test
-	$(BIN)/ruff check src connectors tests bench
-	$(BIN)/ruff format --check src connectors tests bench
+	$(BIN)/ruff check src connectors tests $(wildcard bench)
+	$(BIN)/ruff format --check src connectors tests $(wildcard bench)
 	$(BIN)/mypy
 
 clean:

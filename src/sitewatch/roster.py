@@ -70,7 +70,7 @@ class Person:
 
     @property
     def initials(self) -> str:
-        """ "M. C." — the most of a name an explanation or log line may carry."""
+        """Initials such as "M. C.": the most of a name an explanation or log may carry."""
         parts = [p for p in (self.given_name, self.family_name) if p.strip()]
         return " ".join(f"{p.strip()[0].upper()}." for p in parts)
 

@@ -87,8 +87,12 @@ def _settings(**detection: Any) -> Settings:
 
 
 @pytest.fixture
-def make_settings() -> Callable[..., Settings]:
-    """``make_settings(pii={...}, rules=[...])`` → validated Settings."""
+def detection_settings() -> Callable[..., Settings]:
+    """``detection_settings(pii={...}, rules=[...])``: Settings with only ``[detection]`` set.
+
+    Named apart from the root conftest's ``make_settings`` (whole-file overrides, demo PII
+    defaults) because these tests need exact, minimal detection settings.
+    """
     return _settings
 
 

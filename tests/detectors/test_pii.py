@@ -205,13 +205,13 @@ STUDENT_ID_CASES = [
 
 @pytest.mark.parametrize(("pattern", "text", "expected", "scores"), STUDENT_ID_CASES)
 def test_student_id(
-    make_settings: Callable[..., Settings],
+    detection_settings: Callable[..., Settings],
     pattern: str | None,
     text: str,
     expected: list[str],
     scores: list[float],
 ) -> None:
-    settings = make_settings(pii={"student_id_pattern": pattern})
+    settings = detection_settings(pii={"student_id_pattern": pattern})
     findings = run(StudentIdDetector.from_context(DetectorContext(settings, None)), text)
     assert matched(text, findings) == expected
     assert [f.score for f in findings] == scores

@@ -79,6 +79,14 @@ CASES = [
     ("Maya Chen won the award. Detention reminder for all students.", []),
     ("Maya Chen won the award!\nDetention reminder for all students.", []),
     ("Mr. Chen said Maya Chen was tardy", [(EDU, "Maya Chen")]),
+    # ... unless a following sentence refers back to the student with a pronoun
+    (
+        "Why wasn't Maya Chen on the field Saturday? Heard she got suspended after the bus.",
+        [(EDU, "Maya Chen")],
+    ),
+    ("Congrats Maya Chen! Great solo. Her IEP team is proud.", [(EDU, "Maya Chen")]),
+    ("Maya Chen won. Liam O'Brien too. He was absent.", [(EDU, "Liam O'Brien")]),
+    ("Maya Chen won. One. Two. Three. She was absent.", []),  # too many sentences later
     # ordinary sports/club words are not record context
     ("Maya Chen is in 9th grade and set a school record", []),
     ("Maya Chen made the honor roll", []),
@@ -169,12 +177,12 @@ def test_satisfies_protocols(detector: RosterDetector) -> None:
 
 
 def test_district_vocabulary_is_added(
-    tmp_path: Path, make_settings: Callable[..., Settings], roster: Roster
+    tmp_path: Path, detection_settings: Callable[..., Settings], roster: Roster
 ) -> None:
     vocab = tmp_path / "vocab"
     vocab.mkdir()
     (vocab / "discipline.txt").write_text("# district words\nbenched for conduct\n", "utf-8")
-    settings = make_settings(context_dir=str(vocab))
+    settings = detection_settings(context_dir=str(vocab))
     d = RosterDetector.from_context(DetectorContext(settings, roster))
     text = "Maya Chen was benched for conduct. Maya Chen was suspended."
     assert found(d, text) == [(EDU, "Maya Chen"), (EDU, "Maya Chen")]

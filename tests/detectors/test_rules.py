@@ -28,8 +28,8 @@ RULES: list[dict[str, Any]] = [
 
 
 @pytest.fixture
-def detector(make_settings: Callable[..., Settings]) -> RulesDetector:
-    d = RulesDetector.from_context(DetectorContext(make_settings(rules=RULES), None))
+def detector(detection_settings: Callable[..., Settings]) -> RulesDetector:
+    d = RulesDetector.from_context(DetectorContext(detection_settings(rules=RULES), None))
     d.load()
     return d
 
@@ -80,14 +80,14 @@ def test_rule_severity_and_clause_reach_the_finding(detector: RulesDetector) -> 
     assert contact.explanation == "district rule 'private_contact': matched pattern"
 
 
-def test_no_rules_no_findings(make_settings: Callable[..., Settings]) -> None:
-    d: Detector = RulesDetector.from_context(DetectorContext(make_settings(), None))
+def test_no_rules_no_findings(detection_settings: Callable[..., Settings]) -> None:
+    d: Detector = RulesDetector.from_context(DetectorContext(detection_settings(), None))
     assert isinstance(d, Detector)
     assert list(d.detect(normalize("vape"))) == []
 
 
-def test_invisible_keyword_is_config_error(make_settings: Callable[..., Settings]) -> None:
+def test_invisible_keyword_is_config_error(detection_settings: Callable[..., Settings]) -> None:
     rules = [{"name": "bad", "keywords": ["ok", "\u200b"]}]
-    d = RulesDetector.from_context(DetectorContext(make_settings(rules=rules), None))
+    d = RulesDetector.from_context(DetectorContext(detection_settings(rules=rules), None))
     with pytest.raises(ConfigError, match=r"rules\[0\] \(name='bad'\)\.keywords\[1\]"):
         d.load()

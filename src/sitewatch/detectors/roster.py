@@ -2,8 +2,12 @@
 
 FERPA rules (ARCHITECTURE section 5):
 
-* a student named in the same sentence as an education-record word (grades, discipline,
-  attendance, health, IEP/504, special education) → ``pii.education_record``;
+* a student named with an education-record word (grades, discipline, attendance, health,
+  IEP/504, special education) → ``pii.education_record``. "With" means in the same sentence
+  (at most 200 characters apart), or in one of the next two sentences when that sentence
+  refers back with a pronoun before the word and no other student is named in between
+  ("Why wasn't Ethan on the field? Heard he got suspended."). Sentence scoping keeps
+  "Maya won the award. Detention reminder for all students." from linking the two;
 * a student with a directory opt-out named at all → ``pii.student_name``;
 * any other student named (awards, sports, activities: directory information) → no finding,
   but the name is still a redaction span so e-mail excerpts never carry it;
@@ -53,6 +57,9 @@ ABBREVIATIONS: Final[frozenset[str]] = frozenset(
 )
 _SENTENCE_END: Final[re.Pattern[str]] = re.compile(r"[.!?]+(?=\s|$)|\n")
 _PHONE_RUN: Final[re.Pattern[str]] = re.compile(r"[+(]?\d(?:[ \t().\-]{0,3}\d)+")
+_PRONOUN: Final[re.Pattern[str]] = re.compile(
+    r"(?<!\w)(?:he|she|they|him|her|hers|his|them|their|theirs)(?!\w)"
+)
 _NON_DIGIT: Final[re.Pattern[str]] = re.compile(r"\D")
 _DIGITS: Final[re.Pattern[str]] = re.compile(r"\d+")
 _MAX_PHONE_DIGITS: Final[int] = 16
@@ -116,6 +123,16 @@ class _Key:
 
 
 @dataclass(frozen=True)
+class _DocScan:
+    """Per-document facts the name rules consult (normalized offsets, sorted)."""
+
+    context_hits: Sequence[ContextHit]
+    breaks: Sequence[int]
+    pronouns: Sequence[int]
+    name_starts: Sequence[int]
+
+
+@dataclass(frozen=True)
 class _Scan:
     findings: tuple[Finding, ...]
     redactions: tuple[tuple[int, int, str], ...]
@@ -133,6 +150,10 @@ class RosterDetector:
     # many normalized characters apart (a run-on post without punctuation is not one
     # sentence's worth of association).
     MAX_CONTEXT_GAP: ClassVar[int] = 200
+    # ... or when it is in one of the next sentences, refers back with a pronoun ("he got
+    # suspended") and is this close.
+    MAX_FOLLOWING_SENTENCES: ClassVar[int] = 2
+    MAX_FOLLOWING_GAP: ClassVar[int] = 120
     CATEGORY: ClassVar[dict[str, str]] = {
         "identifier": "pii.student_id",
         "email": "pii.email",
@@ -282,7 +303,12 @@ class RosterDetector:
         redactions: list[tuple[int, int, str]] = []
         hits = longest_first(self._matcher.find(doc.text))
         context_hits = self._context.find(doc) if self._context and hits else []
-        breaks = sentence_breaks(doc.text) if context_hits else []
+        scan = _DocScan(
+            context_hits=context_hits,
+            breaks=sentence_breaks(doc.text) if context_hits else [],
+            pronouns=[m.start() for m in _PRONOUN.finditer(doc.text)] if context_hits else [],
+            name_starts=[h.start for h in hits if any(k.kind == "name" for k in h.payloads)],
+        )
 
         for hit in hits:
             by_kind: dict[str, list[int]] = {}
@@ -295,7 +321,7 @@ class RosterDetector:
             if hit.key in self._shadowed:
                 continue
             if kind == "name":
-                finding = self._name_finding(hit, people, context_hits, breaks, start, end)
+                finding = self._name_finding(hit, people, scan, start, end)
                 if finding is not None:
                     findings.append(finding)
             else:
@@ -344,19 +370,13 @@ class RosterDetector:
                 i = j + 1
 
     def _name_finding(
-        self,
-        hit: PhraseHit[_Key],
-        people: Sequence[Person],
-        context_hits: Sequence[ContextHit],
-        breaks: Sequence[int],
-        start: int,
-        end: int,
+        self, hit: PhraseHit[_Key], people: Sequence[Person], scan: _DocScan, start: int, end: int
     ) -> Finding | None:
         opted_out = any(p.directory_opt_out for p in people)
         who = "roster student " + _initials(people)
         if opted_out:
             who += " (directory opt-out)"
-        context = self._nearest_context(hit, context_hits, breaks)
+        context = self._nearest_context(hit, scan)
         if context is not None:
             return Finding(
                 "pii.education_record",
@@ -377,31 +397,53 @@ class RosterDetector:
             )
         return None  # directory information: fine to post
 
-    def _nearest_context(
-        self, hit: PhraseHit[_Key], context_hits: Sequence[ContextHit], breaks: Sequence[int]
-    ) -> ContextHit | None:
-        if not context_hits:
+    def _nearest_context(self, hit: PhraseHit[_Key], scan: _DocScan) -> ContextHit | None:
+        """The nearest context word this name mention is about, if any (see module doc)."""
+        hits = scan.context_hits
+        if not hits:
             return None
-        sentence = bisect.bisect_right(breaks, hit.start)
+        sentence = bisect.bisect_right(scan.breaks, hit.start)
         best: tuple[int, ContextHit] | None = None
-        # context_hits are sorted by start; only a bounded window can be near enough.
+        # context hits are sorted by start; only a bounded window can be near enough.
         lo = bisect.bisect_left(
-            context_hits, hit.start - self.MAX_CONTEXT_GAP - _MAX_TERM, key=lambda c: c.start
+            hits, hit.start - self.MAX_CONTEXT_GAP - _MAX_TERM, key=lambda c: c.start
         )
-        hi = bisect.bisect_right(
-            context_hits, hit.end + self.MAX_CONTEXT_GAP, key=lambda c: c.start
-        )
-        for c in context_hits[lo:hi]:
+        hi = bisect.bisect_right(hits, hit.end + self.MAX_CONTEXT_GAP, key=lambda c: c.start)
+        for c in hits[lo:hi]:
             if c.start < hit.end and hit.start < c.end:
                 continue  # part of the name itself
             gap = hit.start - c.end if c.end <= hit.start else c.start - hit.end
             if gap > self.MAX_CONTEXT_GAP:
                 continue
-            if bisect.bisect_right(breaks, c.start) != sentence:
+            c_sentence = bisect.bisect_right(scan.breaks, c.start)
+            if c_sentence != sentence and not self._refers_back(
+                hit, c, c_sentence - sentence, scan
+            ):
                 continue
             if best is None or gap < best[0]:
                 best = (gap, c)
         return best[1] if best else None
+
+    def _refers_back(
+        self, hit: PhraseHit[_Key], c: ContextHit, sentences_later: int, scan: _DocScan
+    ) -> bool:
+        """Is a context word in a following sentence about this student?
+
+        "Why wasn't Ethan Walker on the field? Heard he got suspended." — yes: a later
+        sentence (at most ``MAX_FOLLOWING_SENTENCES`` on, ``MAX_FOLLOWING_GAP`` chars away)
+        with a third-person pronoun before the word, and no other student named in between.
+        "Maya Chen won the award. Detention reminder for all." — no pronoun, no link.
+        """
+        if not 0 < sentences_later <= self.MAX_FOLLOWING_SENTENCES:
+            return False
+        if c.start - hit.end > self.MAX_FOLLOWING_GAP:
+            return False
+        sentence_start = scan.breaks[bisect.bisect_right(scan.breaks, c.start) - 1]
+        i = bisect.bisect_left(scan.pronouns, sentence_start)
+        if i >= len(scan.pronouns) or scan.pronouns[i] >= c.start:
+            return False
+        j = bisect.bisect_right(scan.name_starts, hit.start)
+        return j >= len(scan.name_starts) or scan.name_starts[j] >= c.start
 
     def _contact_finding(
         self, kind: str, people: Sequence[Person], start: int, end: int
