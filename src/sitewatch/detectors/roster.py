@@ -55,7 +55,7 @@ NAME_PARTICLES: Final[frozenset[str]] = frozenset(
 ABBREVIATIONS: Final[frozenset[str]] = frozenset(
     {"mr", "mrs", "ms", "mx", "dr", "st", "jr", "sr", "mt", "vs", "prof", "no", "coach"}
 )
-_SENTENCE_END: Final[re.Pattern[str]] = re.compile(r"[.!?]+(?=\s|$)|\n")
+_SENTENCE_END: Final[re.Pattern[str]] = re.compile(r"[.!?;]+(?=\s|$)|\n")
 _PHONE_RUN: Final[re.Pattern[str]] = re.compile(r"[+(]?\d(?:[ \t().\-]{0,3}\d)+")
 _PRONOUN: Final[re.Pattern[str]] = re.compile(
     r"(?<!\w)(?:he|she|they|him|her|hers|his|them|their|theirs)(?!\w)"
@@ -385,6 +385,7 @@ class RosterDetector:
                 self.EDUCATION_RECORD_SCORE,
                 self.name,
                 f"{who} + {context.label}",
+                tags=(f"context:{context.category}",),  # health/IEP records are critical
             )
         if opted_out:
             return Finding(
@@ -415,6 +416,8 @@ class RosterDetector:
             gap = hit.start - c.end if c.end <= hit.start else c.start - hit.end
             if gap > self.MAX_CONTEXT_GAP:
                 continue
+            if self._other_name_between(hit, c, scan):
+                continue  # "P. forgot her inhaler; M. won the prize": it is about P.
             c_sentence = bisect.bisect_right(scan.breaks, c.start)
             if c_sentence != sentence and not self._refers_back(
                 hit, c, c_sentence - sentence, scan
@@ -423,6 +426,13 @@ class RosterDetector:
             if best is None or gap < best[0]:
                 best = (gap, c)
         return best[1] if best else None
+
+    @staticmethod
+    def _other_name_between(hit: PhraseHit[_Key], c: ContextHit, scan: _DocScan) -> bool:
+        """Does another student's name stand between this name and the context word?"""
+        lo, hi = (c.end, hit.start) if c.end <= hit.start else (hit.end, c.start)
+        i = bisect.bisect_left(scan.name_starts, lo)
+        return i < len(scan.name_starts) and scan.name_starts[i] < hi
 
     def _refers_back(
         self, hit: PhraseHit[_Key], c: ContextHit, sentences_later: int, scan: _DocScan
