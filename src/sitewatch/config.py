@@ -29,6 +29,15 @@ DEFAULT_DETECTORS = ("email", "phone", "ssn", "student_id", "roster", "rules")
 _SECRET_KEY = re.compile(r"(password|secret|token|api_key|apikey)$", re.IGNORECASE)
 
 
+def _valid_regex(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -59,12 +68,7 @@ class PiiSettings(_Strict):
     @field_validator("student_id_pattern")
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
-        return value
+        return _valid_regex(value)
 
     @field_validator("allow_email_domains", "student_email_domains")
     @classmethod
@@ -90,12 +94,7 @@ class RuleSettings(_Strict):
     @field_validator("pattern")
     @classmethod
     def _pattern(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
-        return value
+        return _valid_regex(value)
 
     @model_validator(mode="after")
     def _has_matcher(self) -> RuleSettings:
