@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -186,3 +187,37 @@ def demo_copy(tmp_path: Path) -> Path:
     target = tmp_path / "config"
     shutil.copytree(REPO / "config", target)
     return target
+
+
+_LOOPBACK_PREFIXES = ("127.", "::1", "localhost")
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_loopback(address: Any) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX paths (PostgreSQL's socket, etc.)
+        return True
+    host = str(address[0]) if isinstance(address, tuple) and address else ""
+    return host.startswith(_LOOPBACK_PREFIXES) or host in ("", "0.0.0.0")
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    if not _is_loopback(address):
+        raise OSError(f"tests may only connect to loopback addresses, not {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
+    if not _is_loopback(address):
+        raise OSError(f"tests may only connect to loopback addresses, not {address!r}")
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _loopback_only() -> Iterator[None]:
+    """No test opens a non-loopback connection (the platforms are faked on 127.0.0.1)."""
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
