@@ -16,7 +16,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) install -e .
 	@touch $@
 
+# torch first, pinned: pip then takes the CPU wheel instead of a multi-GB CUDA build.
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install torch==2.13.0
 	$(PIP) install -e '.[test]'
 	@touch $@ $(VENV)/.installed
 

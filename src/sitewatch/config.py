@@ -21,11 +21,12 @@ from pydantic import (
     model_validator,
 )
 
+from sitewatch.detectors.toxicity import ToxicitySettings
 from sitewatch.exceptions import ConfigError
 from sitewatch.models import Approval, Severity, Site
 
 PLATFORMS = ("reddit", "x", "youtube", "blogger", "rss", "demo")
-DEFAULT_DETECTORS = ("email", "phone", "ssn", "student_id", "roster", "rules")
+DEFAULT_DETECTORS = ("email", "phone", "ssn", "student_id", "roster", "rules", "toxicity")
 _SECRET_KEY = re.compile(r"(password|secret|token|api_key|apikey)$", re.IGNORECASE)
 
 
@@ -109,6 +110,7 @@ class DetectionSettings(_Strict):
     severity: dict[str, str] = Field(default_factory=dict)
     rules: list[RuleSettings] = Field(default_factory=list)
     context_dir: str | None = None
+    toxicity: ToxicitySettings = Field(default_factory=ToxicitySettings)
 
     @field_validator("severity")
     @classmethod

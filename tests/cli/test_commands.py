@@ -183,3 +183,16 @@ def test_scan_stdin_and_roster_and_table(tmp_path: Path, roster_file: Path) -> N
     assert "Jordan" not in json.dumps(line["findings"][0]["explanation"])
     table = invoke("scan", "-", "--roster", str(roster_file), "--format", "table", stdin=stdin)
     assert "pii.education_record" in table.output
+
+
+def test_models_shows_the_active_backend(tmp_path: Path) -> None:
+    out = invoke("models", "--config", str(REPO / "config" / "demo.toml")).output
+    assert "toxicity backend: profanity_check" in out
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[detection.toxicity]\nbackend = "detoxify"\ncheckpoint = "nope.ckpt"\n'
+        'huggingface_config_path = "hf"\n'
+    )
+    broken = CliRunner().invoke(cli, ["models", "--config", str(config)])
+    assert broken.exit_code == 2
+    assert "nope.ckpt" in broken.output and "Traceback" not in broken.output

@@ -14,6 +14,7 @@ from sitewatch import __version__
 from sitewatch.cli.config_cmd import config_group
 from sitewatch.cli.db import db_group
 from sitewatch.cli.incidents import incidents_group
+from sitewatch.cli.models import models_command
 from sitewatch.cli.run import run_command
 from sitewatch.cli.scan import scan_command
 from sitewatch.cli.sites import sites_group
@@ -39,6 +40,7 @@ cli.add_command(run_command)
 cli.add_command(config_group)
 cli.add_command(db_group)
 cli.add_command(incidents_group)
+cli.add_command(models_command)
 cli.add_command(scan_command)
 cli.add_command(sites_group)
 

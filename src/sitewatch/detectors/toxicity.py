@@ -1,0 +1,613 @@
+"""Inappropriate content: a toxicity model scores the post, a phrase list finds self-harm.
+
+Two real backends behind one small protocol (``ToxicityModel``):
+
+* ``profanity_check`` (the offline default): alt-profanity-check's linear model, shipped
+  inside the package. One probability, reported as both ``profanity`` and ``toxicity``; the
+  defaults give them different thresholds so a mildly crude post is a low (digest) finding
+  and only a clearly abusive one becomes a medium incident.
+* ``detoxify``: a Detoxify checkpoint loaded from local files only (``checkpoint`` and
+  ``huggingface_config_path``); sitewatch never downloads a model. A configured but broken
+  Detoxify setup is a ``ConfigError``, never a silent fall-back to another backend.
+
+Spans: the model scores the whole post and, when it has several sentences, each sentence
+(up to ``MAX_SENTENCES``) in the same batch. For each label the highest-scoring candidate
+wins, so a finding points at the offending sentence when one sentence carries it and at the
+whole post (trimmed of surrounding whitespace) when the post as a whole does. The model sees
+the normalized text (``doc.text``: case-folded, look-alikes and invisible characters folded)
+so "ＩＤＩＯＴ" and "idіot" (Cyrillic і) score like "idiot"; spans map back through
+``doc.to_original``.
+
+The models have no self-harm label: ``data/self_harm.txt`` phrases matched as whole words give
+``content.self_harm``, with or without a model (also when ``backend = "none"``).
+
+Severity is not set here: threat and self-harm are critical through the policy
+(``scan/severity.py``). Explanations name the backend, label, probability and threshold,
+never the post.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, Literal, Protocol, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from sitewatch.detectors.base import (
+    DetectorContext,
+    PhraseMatcher,
+    longest_first,
+    normalize_phrase,
+)
+from sitewatch.detectors.context import parse_vocabulary
+from sitewatch.exceptions import ConfigError
+from sitewatch.models import Finding
+from sitewatch.scan.normalize import Document
+
+if TYPE_CHECKING:
+    from sitewatch.config import Settings
+
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "LABEL_CATEGORIES",
+    "DetoxifyModel",
+    "ProfanityCheckModel",
+    "ToxicityDetector",
+    "ToxicityModel",
+    "ToxicitySettings",
+    "build_model",
+    "describe_backend",
+    "load_self_harm_phrases",
+    "sentence_spans",
+]
+
+Backend = Literal["profanity_check", "detoxify", "none"]
+Resolver = Callable[[str], Path]
+
+# Model label → finding category (ARCHITECTURE section 5). Labels a checkpoint has beyond
+# these are scored but never reported.
+LABEL_CATEGORIES: Final[Mapping[str, str]] = {
+    "toxicity": "content.toxicity",
+    "severe_toxicity": "content.toxicity",
+    "profanity": "content.profanity",
+    "obscene": "content.profanity",
+    "insult": "content.insult",
+    "threat": "content.threat",
+    "identity_attack": "content.identity_attack",
+    "sexual_explicit": "content.sexual",
+}
+
+# Per-backend default thresholds; ``detection.toxicity.thresholds`` overrides label by label.
+# profanity_check, measured with bench/toxicity_quality.py on OLID training ("offensive"):
+# the detector at these defaults flags with precision 0.85 / recall 0.34 (any finding) and
+# files incidents with precision 0.88 / recall 0.23; profanity_check alone at 0.5 has
+# precision 0.83 / recall 0.37. Higher than 0.5 because school slang scores high ("that
+# drumline was sick!" 0.90, "hell yeah we won" 0.89, "our drumline killed it" 0.64):
+# profanity (low, digest only) takes 0.8; toxicity notifies a sponsor, so it takes 0.95.
+# Detoxify's figures follow its authors' usage (0.5 is their cut-off) raised where a label is
+# broad; they are not measured here (no real checkpoint is reachable offline).
+DEFAULT_THRESHOLDS: Final[Mapping[str, Mapping[str, float]]] = {
+    "profanity_check": {"profanity": 0.8, "toxicity": 0.95},
+    "detoxify": {
+        "toxicity": 0.8,
+        "severe_toxicity": 0.5,
+        "obscene": 0.8,
+        "insult": 0.8,
+        "threat": 0.5,
+        "identity_attack": 0.5,
+        "sexual_explicit": 0.5,
+    },
+    "none": {},
+}
+
+DETOXIFY_LABELS: Final[tuple[str, ...]] = (
+    "toxicity",
+    "severe_toxicity",
+    "obscene",
+    "threat",
+    "insult",
+    "identity_attack",
+    "sexual_explicit",
+)
+
+# Detoxify's own renaming of Jigsaw class names (detoxify.detoxify.load_checkpoint).
+_DETOXIFY_RENAMES: Final[Mapping[str, str]] = {
+    "toxic": "toxicity",
+    "identity_hate": "identity_attack",
+    "severe_toxic": "severe_toxicity",
+}
+
+MAX_SENTENCES: Final[int] = 32
+"""Posts are hostile: beyond this many sentences only the whole post is scored."""
+
+SELF_HARM_SCORE: Final[float] = 0.9
+
+
+class ToxicitySettings(BaseModel):
+    """``[detection.toxicity]``: which backend, where its files are, per-label thresholds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    backend: Backend = "profanity_check"
+    checkpoint: str | None = None  # Detoxify: a torch checkpoint file (config + state_dict)
+    # Detoxify: which published model the checkpoint is ("original", "unbiased", ...). Shown by
+    # describe_backend; the checkpoint's own config decides the architecture and labels.
+    model_type: str = "original"
+    huggingface_config_path: str | None = None  # Detoxify: folder with HF config + tokenizer
+    batch_size: Annotated[int, Field(ge=1, le=1024)] = 16
+    thresholds: dict[str, Annotated[float, Field(gt=0.0, le=1.0)]] = Field(default_factory=dict)
+    device: str = "cpu"
+
+    @field_validator("thresholds")
+    @classmethod
+    def _known_labels(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(LABEL_CATEGORIES))
+        if unknown:
+            known = ", ".join(sorted(LABEL_CATEGORIES))
+            raise ValueError(f"unknown label(s) {', '.join(unknown)}; known labels: {known}")
+        return value
+
+    def effective_thresholds(self) -> dict[str, float]:
+        """The backend's defaults with the configured overrides on top."""
+        return {**DEFAULT_THRESHOLDS[self.backend], **self.thresholds}
+
+
+def toxicity_settings(settings: Settings) -> ToxicitySettings:
+    """``settings.detection.toxicity``, or the defaults until config.py has that field."""
+    raw: Any = getattr(settings.detection, "toxicity", None)
+    if raw is None:
+        return ToxicitySettings()
+    if isinstance(raw, ToxicitySettings):
+        return raw
+    data = raw.model_dump() if isinstance(raw, BaseModel) else raw
+    return ToxicitySettings.model_validate(data)
+
+
+class ToxicityModel(Protocol):
+    """Scores texts: one ``label → probability`` dict per text, in input order."""
+
+    name: str
+
+    def load(self) -> None: ...
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
+
+def _missing_package(backend: str, package: str, exc: ImportError) -> ConfigError:
+    return ConfigError(
+        f"detection.toxicity.backend = {backend!r} needs {package}, which is not installed "
+        f"({exc.name}); install sitewatch with `pip install 'sitewatch[toxicity]'`"
+    )
+
+
+class ProfanityCheckModel:
+    """alt-profanity-check: a linear SVM on word n-grams, trained model inside the package."""
+
+    name: str = "profanity_check"
+
+    def __init__(self) -> None:
+        self._predict_prob: Any = None
+
+    def load(self) -> None:
+        if self._predict_prob is not None:
+            return
+        try:
+            module = importlib.import_module("profanity_check")
+        except ImportError as exc:
+            raise _missing_package(self.name, "alt-profanity-check", exc) from None
+        self._predict_prob = module.predict_prob
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        if not texts:
+            return []
+        self.load()
+        probs = self._predict_prob(list(texts))
+        out: list[dict[str, float]] = []
+        for p in probs:
+            value = _clamp(float(p))
+            out.append({"profanity": value, "toxicity": value})
+        return out
+
+
+class DetoxifyModel:
+    """A Detoxify checkpoint from local files, with batched inference on ``device``.
+
+    The checkpoint is Detoxify's format: ``{"config": {"arch": {"args": {"model_type",
+    "model_name", "tokenizer_name", "num_classes"}}, "dataset": {"args": {"classes"}}},
+    "state_dict"}``. Detoxify's own loader builds the transformers config from the hub name in
+    ``arch.args.model_type`` ("bert-base-uncased") even when a local folder is given, which
+    fails offline; this loader reads the same checkpoint and hands detoxify's
+    ``get_model_and_tokenizer`` the local folder instead, so nothing is ever fetched.
+
+    The checkpoint is unpickled (``torch.load(weights_only=False)``, as Detoxify does): it is
+    code-equivalent and must be as trusted as the config file that names it.
+    """
+
+    name: str = "detoxify"
+
+    def __init__(
+        self,
+        checkpoint: Path | None,
+        huggingface_config_path: Path | None,
+        *,
+        model_type: str = "original",
+        batch_size: int = 16,
+        device: str = "cpu",
+    ) -> None:
+        self.checkpoint = checkpoint
+        self.huggingface_config_path = huggingface_config_path
+        self.model_type = model_type
+        self.batch_size = max(1, batch_size)
+        self.device = device
+        self.labels: tuple[str, ...] = ()
+        self._torch: Any = None
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._max_length = 512
+
+    def check_files(self) -> tuple[Path, Path]:
+        """The two local paths, or a ConfigError naming what is missing (no model loaded)."""
+        if self.checkpoint is None:
+            raise ConfigError(
+                "detection.toxicity.checkpoint is required for backend 'detoxify' (a local "
+                "Detoxify checkpoint file; sitewatch never downloads models)"
+            )
+        if not self.checkpoint.is_file():
+            raise ConfigError(
+                "detection.toxicity.checkpoint: Detoxify checkpoint file not found",
+                path=str(self.checkpoint),
+            )
+        if self.huggingface_config_path is None:
+            raise ConfigError(
+                "detection.toxicity.huggingface_config_path is required for backend 'detoxify' "
+                "(a local folder with the model's config.json and tokenizer files)"
+            )
+        if not self.huggingface_config_path.is_dir():
+            raise ConfigError(
+                "detection.toxicity.huggingface_config_path: not a folder",
+                path=str(self.huggingface_config_path),
+            )
+        return self.checkpoint, self.huggingface_config_path
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        checkpoint, hf_path = self.check_files()
+        # Belt and braces: even a bug in the path handling below cannot reach a hub.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        try:
+            torch = importlib.import_module("torch")
+            detoxify = importlib.import_module("detoxify.detoxify")
+        except ImportError as exc:
+            raise _missing_package(self.name, "detoxify and torch", exc) from None
+        try:
+            loaded = torch.load(str(checkpoint), map_location=self.device, weights_only=False)
+            args = dict(loaded["config"]["arch"]["args"])
+            classes = list(loaded["config"]["dataset"]["args"]["classes"])
+            state_dict = loaded["state_dict"]
+        except (KeyError, TypeError) as exc:
+            raise ConfigError(
+                "not a Detoxify checkpoint: it needs config.arch.args, "
+                f"config.dataset.args.classes and state_dict (missing {exc})",
+                path=str(checkpoint),
+            ) from None
+        except Exception as exc:
+            raise ConfigError(
+                f"cannot read Detoxify checkpoint: {type(exc).__name__}: {exc}",
+                path=str(checkpoint),
+            ) from None
+        args["model_type"] = str(hf_path)  # the local folder, never a hub name
+        try:
+            model, tokenizer = detoxify.get_model_and_tokenizer(
+                **args, state_dict=state_dict, huggingface_config_path=str(hf_path)
+            )
+        except Exception as exc:
+            raise ConfigError(
+                "cannot build the Detoxify model from the checkpoint and "
+                f"{hf_path}: {type(exc).__name__}: {exc}",
+                path=str(checkpoint),
+            ) from None
+        num_labels = getattr(model.config, "num_labels", len(classes))
+        if num_labels != len(classes):
+            raise ConfigError(
+                f"Detoxify checkpoint lists {len(classes)} classes but its model has "
+                f"{num_labels} outputs",
+                path=str(checkpoint),
+            )
+        model.to(self.device)
+        model.eval()
+        self.labels = tuple(_DETOXIFY_RENAMES.get(c, c) for c in classes)
+        limits = [
+            int(v)
+            for v in (
+                getattr(tokenizer, "model_max_length", None),
+                getattr(model.config, "max_position_embeddings", None),
+            )
+            if isinstance(v, int) and 0 < v < 1_000_000
+        ]
+        self._max_length = min(limits, default=512)
+        self._torch, self._model, self._tokenizer = torch, model, tokenizer
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        if not texts:
+            return []
+        self.load()
+        torch = self._torch
+        out: list[dict[str, float]] = []
+        with torch.no_grad():
+            for i in range(0, len(texts), self.batch_size):
+                batch = list(texts[i : i + self.batch_size])
+                inputs = self._tokenizer(
+                    batch,
+                    return_tensors="pt",
+                    truncation=True,
+                    padding=True,
+                    max_length=self._max_length,
+                ).to(self.device)
+                logits = self._model(**inputs)[0]
+                scores = torch.sigmoid(logits).cpu().tolist()
+                for row in scores:
+                    out.append(
+                        {label: _clamp(float(p)) for label, p in zip(self.labels, row, strict=True)}
+                    )
+        return out
+
+
+def _clamp(p: float) -> float:
+    return 0.0 if math.isnan(p) else min(1.0, max(0.0, p))
+
+
+def _detoxify_model(settings: ToxicitySettings, resolve: Resolver | None) -> DetoxifyModel:
+    def path(value: str | None) -> Path | None:
+        if value is None:
+            return None
+        return resolve(value) if resolve is not None else Path(value)
+
+    return DetoxifyModel(
+        path(settings.checkpoint),
+        path(settings.huggingface_config_path),
+        model_type=settings.model_type,
+        batch_size=settings.batch_size,
+        device=settings.device,
+    )
+
+
+def build_model(
+    settings: ToxicitySettings, resolve: Resolver | None = None
+) -> ToxicityModel | None:
+    """The configured backend (not yet loaded); ``None`` for ``backend = "none"``.
+
+    ``resolve`` turns a configured path into a ``Path`` (``Settings.resolve_path``: relative
+    to the config file, ``{state_dir}`` expanded).
+    """
+    if settings.backend == "none":
+        return None
+    if settings.backend == "profanity_check":
+        return ProfanityCheckModel()
+    return _detoxify_model(settings, resolve)
+
+
+def _configured(settings: Settings) -> bool:
+    """Whether the config file has ``[detection.toxicity]`` (not just the field's default)."""
+    fields: set[str] | None = getattr(settings.detection, "model_fields_set", None)
+    if fields is not None:
+        return "toxicity" in fields
+    return getattr(settings.detection, "toxicity", None) is not None
+
+
+def describe_backend(settings: Settings) -> tuple[str, str]:
+    """(active backend, why) for ``sitewatch models``; checks files, loads nothing.
+
+    A Detoxify backend whose files are missing raises ``ConfigError``: that is an error to
+    fix, not something to fall back from.
+    """
+    tox = toxicity_settings(settings)
+    where = "configured" if _configured(settings) else "default (no [detection.toxicity])"
+    enabled = "toxicity" in settings.detection.detectors
+    note = "" if enabled else "; the 'toxicity' detector is not in detection.detectors"
+    thresholds = ", ".join(f"{k} {v:.2f}" for k, v in sorted(tox.effective_thresholds().items()))
+    if tox.backend == "none":
+        return (
+            "none",
+            f"{where}: detection.toxicity.backend = 'none' (self-harm phrases only){note}",
+        )
+    if tox.backend == "profanity_check":
+        return "profanity_check", (
+            f"{where}: detection.toxicity.backend = 'profanity_check' "
+            f"(alt-profanity-check's bundled model); thresholds {thresholds}{note}"
+        )
+    checkpoint, hf_path = _detoxify_model(tox, settings.resolve_path).check_files()
+    return "detoxify", (
+        f"{where}: detection.toxicity.backend = 'detoxify', model_type {tox.model_type!r}, "
+        f"checkpoint {checkpoint}, huggingface_config_path {hf_path}, device {tox.device!r}, "
+        f"batch_size {tox.batch_size}; thresholds {thresholds}{note}"
+    )
+
+
+def load_self_harm_phrases() -> list[str]:
+    """The shipped self-harm phrase list (``sitewatch/data/self_harm.txt``)."""
+    ref = resources.files("sitewatch").joinpath("data", "self_harm.txt")
+    try:
+        return parse_vocabulary(ref.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            "built-in phrase list sitewatch/data/self_harm.txt is missing from the "
+            "installation; reinstall sitewatch"
+        ) from None
+
+
+# A sentence: from a non-space character up to a run of . ! ? followed by whitespace or the
+# end, or to the end of the line. "3.5" and "lhs.band" do not end a sentence.
+_SENTENCE: Final[re.Pattern[str]] = re.compile(r"\S.*?(?:[.!?]+(?=\s|$)|$)", re.MULTILINE)
+
+
+def sentence_spans(text: str, limit: int = MAX_SENTENCES) -> list[tuple[int, int]]:
+    """Trimmed ``(start, end)`` of each sentence with a letter or digit, at most ``limit``."""
+    spans: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(text):
+        start, end = m.start(), m.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if any(ch.isalnum() for ch in text[start:end]):
+            spans.append((start, end))
+            if len(spans) >= limit:
+                break
+    return spans
+
+
+def _trimmed(text: str) -> tuple[int, int]:
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    return start, max(start, end)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int  # normalized-text span
+    end: int
+    sentence: int | None  # 1-based sentence number, None for the whole post
+    of: int  # how many sentences were scored
+
+
+class ToxicityDetector:
+    """Model labels over thresholds → content findings; self-harm phrases → content.self_harm."""
+
+    name: str = "toxicity"
+    SELF_HARM_CATEGORY: ClassVar[str] = "content.self_harm"
+
+    def __init__(
+        self,
+        settings: ToxicitySettings | None = None,
+        model: ToxicityModel | None = None,
+        *,
+        self_harm_phrases: Sequence[str] | None = None,
+    ) -> None:
+        self.settings = settings or ToxicitySettings()
+        self.model = model
+        self.thresholds = self.settings.effective_thresholds()
+        self._phrases = None if self_harm_phrases is None else list(self_harm_phrases)
+        self._self_harm: PhraseMatcher[int] = PhraseMatcher(())
+        self._loaded = False
+
+    @classmethod
+    def from_context(cls, ctx: DetectorContext) -> Self:
+        settings = toxicity_settings(ctx.settings)
+        return cls(settings, build_model(settings, ctx.settings.resolve_path))
+
+    @property
+    def backend(self) -> str:
+        return self.model.name if self.model is not None else "none"
+
+    def load(self) -> None:
+        if self._loaded:
+            return
+        phrases = self._phrases if self._phrases is not None else load_self_harm_phrases()
+        self._self_harm = PhraseMatcher(
+            (key, n)
+            for n, phrase in enumerate(phrases, start=1)
+            if (key := normalize_phrase(phrase))
+        )
+        if self.model is not None:
+            self.model.load()
+        self._loaded = True
+
+    def detect(self, doc: Document) -> Sequence[Finding]:
+        return self.detect_many([doc])[0]
+
+    def detect_many(self, docs: Sequence[Document]) -> list[list[Finding]]:
+        """Findings for several documents with one batched model call (benchmarks, backfills)."""
+        if not self._loaded:
+            self.load()
+        results: list[list[Finding]] = [self._self_harm_findings(doc) for doc in docs]
+        if self.model is None or not self.thresholds:
+            return results
+        texts: list[str] = []
+        owners: list[tuple[int, _Candidate]] = []
+        for d, doc in enumerate(docs):
+            start, end = _trimmed(doc.text)
+            if start == end:
+                continue
+            sentences = sentence_spans(doc.text)
+            texts.append(doc.text[start:end])
+            owners.append((d, _Candidate(start, end, None, len(sentences))))
+            if len(sentences) > 1:
+                for n, (s, e) in enumerate(sentences, start=1):
+                    texts.append(doc.text[s:e])
+                    owners.append((d, _Candidate(s, e, n, len(sentences))))
+        if not texts:
+            return results
+        scores = self.model.predict(texts)
+        if len(scores) != len(texts):
+            raise RuntimeError(
+                f"toxicity model {self.backend} returned {len(scores)} results for "
+                f"{len(texts)} texts"
+            )
+        per_doc: dict[int, list[tuple[_Candidate, dict[str, float]]]] = {}
+        for (d, cand), labels in zip(owners, scores, strict=True):
+            per_doc.setdefault(d, []).append((cand, labels))
+        for d, scored in per_doc.items():
+            results[d].extend(self._model_findings(docs[d], scored))
+        return results
+
+    def _model_findings(
+        self, doc: Document, scored: Sequence[tuple[_Candidate, dict[str, float]]]
+    ) -> list[Finding]:
+        best: dict[str, tuple[float, str, _Candidate]] = {}  # category → strongest label
+        for label, threshold in self.thresholds.items():
+            category = LABEL_CATEGORIES.get(label)
+            if category is None:
+                continue
+            top: tuple[float, bool, _Candidate] | None = None
+            for cand, labels in scored:
+                p = labels.get(label)
+                if p is None:
+                    continue
+                key = (p, cand.sentence is not None, cand)  # ties go to the narrower sentence
+                if top is None or key[:2] > top[:2]:
+                    top = key
+            if top is None or top[0] < threshold:
+                continue
+            if category not in best or top[0] > best[category][0]:
+                best[category] = (top[0], label, top[2])
+        findings: list[Finding] = []
+        for category, (p, label, cand) in sorted(best.items()):
+            where = "" if cand.sentence is None else f", sentence {cand.sentence} of {cand.of}"
+            o_start, o_end = doc.to_original(cand.start, cand.end)
+            findings.append(
+                Finding(
+                    category=category,
+                    start=o_start,
+                    end=o_end,
+                    score=round(p, 4),
+                    detector=self.name,
+                    explanation=(
+                        f"toxicity model {self.backend}: {label} {p:.2f} "
+                        f"(threshold {self.thresholds[label]:.2f}){where}"
+                    ),
+                )
+            )
+        return findings
+
+    def _self_harm_findings(self, doc: Document) -> list[Finding]:
+        findings: list[Finding] = []
+        for hit in longest_first(self._self_harm.find(doc.text)):
+            o_start, o_end = doc.to_original(hit.start, hit.end)
+            findings.append(
+                Finding(
+                    category=self.SELF_HARM_CATEGORY,
+                    start=o_start,
+                    end=o_end,
+                    score=SELF_HARM_SCORE,
+                    detector=self.name,
+                    explanation=f"self-harm phrase list: entry #{min(hit.payloads)}",
+                )
+            )
+        return findings

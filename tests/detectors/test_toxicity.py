@@ -1,0 +1,661 @@
+"""Toxicity detector: profanity_check rows, thresholds → categories, self-harm phrases, spans,
+and a real Detoxify load from a tiny checkpoint these tests build themselves (offline)."""
+
+from __future__ import annotations
+
+import math
+import re
+import socket
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import torch
+from pydantic import ValidationError
+from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+from sitewatch.config import Settings
+from sitewatch.detectors.base import DetectorContext
+from sitewatch.detectors.toxicity import (
+    DEFAULT_THRESHOLDS,
+    DETOXIFY_LABELS,
+    LABEL_CATEGORIES,
+    DetoxifyModel,
+    ProfanityCheckModel,
+    ToxicityDetector,
+    ToxicitySettings,
+    describe_backend,
+    load_self_harm_phrases,
+    sentence_spans,
+    toxicity_settings,
+)
+from sitewatch.exceptions import ConfigError
+from sitewatch.models import Finding, Severity
+from sitewatch.scan.normalize import normalize
+from sitewatch.scan.severity import SeverityPolicy
+from sitewatch.typing import Detector
+
+EXPLANATION = re.compile(
+    r"^toxicity model (profanity_check|detoxify|fake): [a-z_]+ \d\.\d\d \(threshold \d\.\d\d\)"
+    r"(, sentence \d+ of \d+)?$"
+)
+
+
+def scan(detector: ToxicityDetector, text: str) -> list[Finding]:
+    return list(detector.detect(normalize(text)))
+
+
+def categories(findings: Sequence[Finding]) -> list[str]:
+    return sorted(f.category for f in findings)
+
+
+# -- profanity_check (the offline default) -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def profanity() -> ToxicityDetector:
+    detector = ToxicityDetector(ToxicitySettings(), ProfanityCheckModel())
+    detector.load()
+    return detector
+
+
+PROFANITY = ["content.profanity", "content.toxicity"]
+
+PROFANITY_ROWS = [
+    ("you are a stupid idiot", PROFANITY),
+    ("Shut up, you dumb loser", PROFANITY),
+    ("You suck, nobody likes you", PROFANITY),
+    ("The ref is a moron", PROFANITY),
+    ("that was a bullshit call", PROFANITY),
+    ("screw you and your stupid team", PROFANITY),
+    ("ＹＯＵ ＡＲＥ ＡＮ ＩＤＩＯＴ", PROFANITY),  # fullwidth folds before scoring
+    ("you are an idіot", PROFANITY),  # Cyrillic і
+    # crude but not abusive enough for a sponsor: a low (digest) finding only
+    ("Whoever keyed the band van is a worthless piece of crap", ["content.profanity"]),
+    ("Hell yeah we won", ["content.profanity"]),
+    # Known false positive of the bag-of-words model (slang "sick" scores 0.90): it stays a
+    # low digest finding, never an incident, because toxicity needs 0.95.
+    ("That drumline was sick!", ["content.profanity"]),
+    # no-match rows: band, sports, announcements, competitive slang
+    ("Great win tonight, Lakeview band! Proud of every one of you.", []),
+    ("Band practice moved to 4pm. Bring your music folders.", []),
+    ("Our drumline killed it at regionals!", []),
+    ("We destroyed Central 42-7!", []),
+    ("The defense crushed it tonight", []),
+    ("Beat Westfield! Fight fight fight for Lakeview!", []),
+    ("We got smoked in the second half, heads up team", []),
+    ("Killer solo by the sax section", []),
+    ("Senior night is Friday, come support the seniors", []),
+    ("Suicide drills at practice today, ouch", []),
+    ("Tryouts are Monday after school in the gym", []),
+    ("damn that was close", []),  # 0.79: under the 0.8 profanity threshold
+    ("", []),
+    ("   \n ", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PROFANITY_ROWS)
+def test_profanity_check_rows(profanity: ToxicityDetector, text: str, expected: list[str]) -> None:
+    findings = scan(profanity, text)
+    assert categories(findings) == expected
+    for f in findings:
+        assert f.detector == "toxicity"
+        assert 0.0 <= f.score <= 1.0
+        assert EXPLANATION.match(f.explanation), f.explanation
+        assert f.severity is Severity.INFO  # severity is the policy's job
+        assert text[f.start : f.end] == text.strip()  # one sentence: the whole trimmed post
+
+
+def test_profanity_check_is_a_protocol_model() -> None:
+    model = ProfanityCheckModel()
+    model.load()
+    out = model.predict(["you are a stupid idiot", "band practice at 4"])
+    assert len(out) == 2
+    assert set(out[0]) == {"profanity", "toxicity"}
+    assert out[0]["profanity"] > 0.95 > out[1]["profanity"]
+    assert model.predict([]) == []
+
+
+def test_detector_protocol(profanity: ToxicityDetector) -> None:
+    assert isinstance(profanity, Detector)
+    assert profanity.name == "toxicity"
+    assert profanity.backend == "profanity_check"
+
+
+def test_span_is_the_sentence_with_the_highest_score(profanity: ToxicityDetector) -> None:
+    text = "  Go Eagles! That ref was a damn idiot. See you Friday.\n"
+    findings = scan(profanity, text)
+    assert categories(findings) == PROFANITY
+    for f in findings:
+        assert text[f.start : f.end] == "That ref was a damn idiot."
+        assert f.explanation.endswith(", sentence 2 of 3")
+        assert "idiot" not in f.explanation and "ref" not in f.explanation  # never quotes
+
+
+def test_offsets_point_into_the_original_text(profanity: ToxicityDetector) -> None:
+    text = "Ｇｏ Ｅａｇｌｅｓ! ｙｏｕ ａｒｅ ａ ｓｔｕｐｉｄ ｉｄｉｏｔ"
+    findings = scan(profanity, text)
+    assert findings
+    assert {text[f.start : f.end] for f in findings} == {"ｙｏｕ ａｒｅ ａ ｓｔｕｐｉｄ ｉｄｉｏｔ"}
+
+
+# -- thresholds and categories, with a fake model ----------------------------------------------
+
+
+class FakeModel:
+    """Returns the same label scores for every text, or per-text scores by substring."""
+
+    name = "fake"
+
+    def __init__(
+        self, scores: dict[str, float], by_text: dict[str, dict[str, float]] | None = None
+    ) -> None:
+        self.scores = scores
+        self.by_text = by_text or {}
+        self.calls: list[list[str]] = []
+        self.loaded = False
+
+    def load(self) -> None:
+        self.loaded = True
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        self.calls.append(list(texts))
+        out = []
+        for t in texts:
+            match = next((v for k, v in self.by_text.items() if k in t), None)
+            out.append(dict(match if match is not None else self.scores))
+        return out
+
+
+def fake_detector(
+    scores: dict[str, float],
+    *,
+    backend: str = "detoxify",
+    thresholds: dict[str, float] | None = None,
+    by_text: dict[str, dict[str, float]] | None = None,
+) -> tuple[ToxicityDetector, FakeModel]:
+    model = FakeModel(scores, by_text)
+    settings = ToxicitySettings.model_validate({"backend": backend, "thresholds": thresholds or {}})
+    detector = ToxicityDetector(settings, model)
+    detector.load()
+    return detector, model
+
+
+LABEL_ROWS = [
+    ("toxicity", "content.toxicity"),
+    ("severe_toxicity", "content.toxicity"),
+    ("obscene", "content.profanity"),
+    ("insult", "content.insult"),
+    ("threat", "content.threat"),
+    ("identity_attack", "content.identity_attack"),
+    ("sexual_explicit", "content.sexual"),
+]
+
+
+@pytest.mark.parametrize(("label", "category"), LABEL_ROWS)
+def test_each_detoxify_label_maps_to_its_category(label: str, category: str) -> None:
+    scores = dict.fromkeys(DETOXIFY_LABELS, 0.01) | {label: 0.97}
+    detector, _ = fake_detector(scores)
+    findings = scan(detector, "some post")
+    assert categories(findings) == [category]
+    (f,) = findings
+    threshold = DEFAULT_THRESHOLDS["detoxify"][label]
+    assert f.explanation == f"toxicity model fake: {label} 0.97 (threshold {threshold:.2f})"
+    assert f.score == pytest.approx(0.97)
+
+
+def test_below_threshold_gives_nothing() -> None:
+    detector, _ = fake_detector(dict.fromkeys(DETOXIFY_LABELS, 0.49))
+    assert scan(detector, "some post") == []
+
+
+def test_threshold_is_inclusive_and_overridable() -> None:
+    detector, _ = fake_detector({"insult": 0.6}, thresholds={"insult": 0.6})
+    assert categories(scan(detector, "x")) == ["content.insult"]
+    detector, _ = fake_detector({"insult": 0.6})  # default 0.8
+    assert scan(detector, "x") == []
+
+
+def test_two_labels_of_one_category_give_one_finding_with_the_stronger() -> None:
+    detector, _ = fake_detector({"toxicity": 0.85, "severe_toxicity": 0.9})
+    (f,) = scan(detector, "x")
+    assert f.category == "content.toxicity"
+    assert f.explanation.startswith("toxicity model fake: severe_toxicity 0.90")
+
+
+def test_threat_and_self_harm_are_critical_through_the_policy() -> None:
+    detector, _ = fake_detector({"threat": 0.99})
+    policy = SeverityPolicy()
+    findings = scan(detector, "I want to die")
+    assert categories(findings) == ["content.self_harm", "content.threat"]
+    assert {policy.apply(f).severity for f in findings} == {Severity.CRITICAL}
+
+
+def test_sentences_are_scored_in_the_same_batch() -> None:
+    text = "Great show. You are all trash. See you Monday."
+    # The whole post contains "trash" too: on a tie the narrower sentence is reported.
+    detector, model = fake_detector({"insult": 0.1}, by_text={"trash": {"insult": 0.95}})
+    (f,) = scan(detector, text)
+    assert text[f.start : f.end] == "You are all trash."
+    assert f.explanation.endswith("sentence 2 of 3")
+    sentences = ("Great show.", "You are all trash.", "See you Monday.")
+    assert model.calls == [[normalize(t).text for t in (text, *sentences)]]
+
+
+def test_whole_post_wins_when_it_scores_higher_than_any_sentence() -> None:
+    text = "line one.\nline two."
+    detector, _ = fake_detector({"insult": 0.5}, by_text={"line one.\nline two.": {"insult": 0.9}})
+    (f,) = scan(detector, text)
+    assert (f.start, f.end) == (0, len(text))
+    assert "sentence" not in f.explanation
+
+
+def test_detect_many_batches_documents_in_one_call() -> None:
+    detector, model = fake_detector({"insult": 0.1}, by_text={"jerk": {"insult": 0.9}})
+    docs = [normalize(t) for t in ("hello", "what a jerk", "   ", "bye")]
+    results = detector.detect_many(docs)
+    assert [categories(r) for r in results] == [[], ["content.insult"], [], []]
+    assert len(model.calls) == 1 and len(model.calls[0]) == 3  # blank post not scored
+
+
+def test_backend_none_still_finds_self_harm() -> None:
+    detector = ToxicityDetector(ToxicitySettings(backend="none"), None)
+    detector.load()
+    assert detector.backend == "none"
+    assert categories(scan(detector, "kys")) == ["content.self_harm"]
+    assert scan(detector, "you are a stupid idiot") == []
+
+
+def test_model_returning_the_wrong_count_is_an_error() -> None:
+    class Broken(FakeModel):
+        def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
+            return []
+
+    detector = ToxicityDetector(ToxicitySettings(), Broken({}))
+    with pytest.raises(RuntimeError, match="returned 0 results"):
+        scan(detector, "hello")
+
+
+# -- self-harm phrases -------------------------------------------------------------------------
+
+SELF_HARM_ROWS = [
+    ("kys", ["kys"]),
+    ("KYS lol", ["KYS"]),
+    ("just kуs already", ["kуs"]),  # Cyrillic у
+    ("I want to die", ["want to die"]),
+    ("i wanna kill myself after that test", ["wanna kill myself"]),  # longest phrase wins
+    ("sometimes I cut myself", ["cut myself"]),
+    ("you should kill yourself", ["kill yourself"]),
+    ("Ｅｎｄ ｍｙ ｌｉｆｅ", ["Ｅｎｄ ｍｙ ｌｉｆｅ"]),
+    # no-match rows
+    ("Suicide prevention week: talk to your counselor", []),
+    ("The keys are on the bus", []),
+    ("kysr is not a word", []),
+    ("we want to diet before prom", []),
+    ("the team killed it", []),
+]
+
+
+@pytest.mark.parametrize(("text", "spans"), SELF_HARM_ROWS)
+def test_self_harm_phrases(text: str, spans: list[str]) -> None:
+    detector = ToxicityDetector(ToxicitySettings(backend="none"), None)
+    findings = scan(detector, text)
+    assert [text[f.start : f.end] for f in findings] == spans
+    for f in findings:
+        assert f.category == "content.self_harm"
+        assert re.fullmatch(r"self-harm phrase list: entry #\d+", f.explanation)
+
+
+def test_self_harm_phrase_list_ships_as_data() -> None:
+    phrases = load_self_harm_phrases()
+    assert {"kill yourself", "kys", "want to die", "end my life", "cut myself"} <= set(phrases)
+    assert "suicide" not in phrases
+
+
+def test_sentence_spans() -> None:
+    text = "Scores: 3.5 avg. Go lhs.band!!  Next line\n\n  ...  \nlast"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Scores: 3.5 avg.",
+        "Go lhs.band!!",
+        "Next line",
+        "last",
+    ]
+    assert len(sentence_spans("a. " * 100)) == 32
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+
+def test_settings_defaults_and_merge() -> None:
+    s = ToxicitySettings()
+    assert s.backend == "profanity_check"
+    assert s.effective_thresholds() == {"profanity": 0.8, "toxicity": 0.95}
+    s = ToxicitySettings(backend="detoxify", thresholds={"threat": 0.3})
+    assert s.effective_thresholds()["threat"] == 0.3
+    assert s.effective_thresholds()["insult"] == 0.8
+    assert set(DEFAULT_THRESHOLDS["detoxify"]) == set(DETOXIFY_LABELS)
+    assert set(DETOXIFY_LABELS) | {"profanity"} == set(LABEL_CATEGORIES)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"thresholds": {"toxic": 0.5}},
+        {"thresholds": {"insult": 1.5}},
+        {"thresholds": {"insult": 0.0}},
+        {"backend": "perspective"},
+        {"batch_size": 0},
+        {"modeltype": "original"},
+    ],
+)
+def test_settings_reject(data: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        ToxicitySettings.model_validate(data)
+
+
+def fake_settings(toxicity: Any, detectors: Sequence[str] = ("toxicity",)) -> Any:
+    """A Settings stand-in with ``detection.toxicity`` (until config.py has the field)."""
+    base = Settings()
+    return SimpleNamespace(
+        detection=SimpleNamespace(toxicity=toxicity, detectors=list(detectors)),
+        resolve_path=base.resolve_path,
+    )
+
+
+def test_reads_settings_defensively() -> None:
+    assert toxicity_settings(Settings()) == ToxicitySettings()
+    assert toxicity_settings(fake_settings({"backend": "none"})).backend == "none"
+    assert toxicity_settings(fake_settings(ToxicitySettings(batch_size=4))).batch_size == 4
+    detector = ToxicityDetector.from_context(DetectorContext(Settings()))
+    assert detector.backend == "profanity_check"
+
+
+def test_describe_backend_default_and_none() -> None:
+    name, why = describe_backend(Settings())
+    assert name == "profanity_check"
+    assert "default" in why
+    assert "not in detection.detectors" not in why  # on by default
+    _, why = describe_backend(fake_settings({"backend": "none"}, detectors=["email"]))
+    assert "not in detection.detectors" in why
+    name, why = describe_backend(fake_settings({"backend": "none"}))
+    assert name == "none"
+    assert "configured: detection.toxicity.backend = 'none'" in why
+
+
+# -- Detoxify, loaded for real from a tiny checkpoint built here -------------------------------
+
+VOCAB = [
+    "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+    "you", "are", "a", "the", "band", "game", "great", "idiot", "go", "team", "win", "!", ".",
+]  # fmt: skip
+UNBIASED_CLASSES = [
+    "toxicity", "severe_toxicity", "obscene", "identity_attack", "insult", "threat",
+    "sexual_explicit",
+]  # fmt: skip
+ORIGINAL_CLASSES = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"]
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def build_checkpoint(
+    folder: Path, classes: Sequence[str], fixed: Sequence[float] | None = None
+) -> tuple[Path, Path]:
+    """A Detoxify-format checkpoint of a tiny BERT and its local HF folder.
+
+    With ``fixed``, the classifier ignores the text (zero weights) and its biases are the
+    logits of ``fixed``: predictions must then equal ``fixed``, which proves the state dict
+    was loaded rather than freshly initialised.
+    """
+    hf = folder / "hf"
+    hf.mkdir(parents=True)
+    (hf / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
+    BertTokenizerFast(vocab_file=str(hf / "vocab.txt"), do_lower_case=True).save_pretrained(hf)
+    config = BertConfig(
+        vocab_size=len(VOCAB),
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=37,
+        max_position_embeddings=64,
+        num_labels=len(classes),
+    )
+    config.save_pretrained(hf)
+    torch.manual_seed(1234)
+    model = BertForSequenceClassification(config)
+    if fixed is not None:
+        with torch.no_grad():
+            model.classifier.weight.zero_()
+            model.classifier.bias.copy_(torch.tensor([_logit(p) for p in fixed]))
+    checkpoint = folder / "tiny.ckpt"
+    torch.save(
+        {
+            "config": {
+                "arch": {
+                    "args": {
+                        # A hub name, as in Detoxify's published checkpoints: the loader
+                        # must use the local folder instead and never reach for the hub.
+                        "model_type": "bert-base-uncased",
+                        "model_name": "BertForSequenceClassification",
+                        "tokenizer_name": "BertTokenizer",
+                        "num_classes": len(classes),
+                    }
+                },
+                "dataset": {"args": {"classes": list(classes)}},
+            },
+            "state_dict": model.state_dict(),
+        },
+        checkpoint,
+    )
+    return checkpoint, hf
+
+
+FIXED = [0.97, 0.02, 0.3, 0.6, 0.85, 0.55, 0.1]  # in UNBIASED_CLASSES order
+
+
+@pytest.fixture(scope="module")
+def fixed_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return build_checkpoint(tmp_path_factory.mktemp("fixed"), UNBIASED_CLASSES, FIXED)
+
+
+@pytest.fixture(scope="module")
+def random_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return build_checkpoint(tmp_path_factory.mktemp("random"), UNBIASED_CLASSES)
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_detoxify_loads_offline_and_predicts_the_seven_labels(
+    fixed_checkpoint: tuple[Path, Path], no_network: None
+) -> None:
+    checkpoint, hf = fixed_checkpoint
+    model = DetoxifyModel(checkpoint, hf, model_type="unbiased", batch_size=2)
+    model.load()
+    texts = ["you are a idiot", "great game team !", "go band", "the", "win win win win"]
+    out = model.predict(texts)
+    assert len(out) == len(texts)
+    for scores in out:
+        assert set(scores) == set(DETOXIFY_LABELS)
+        assert all(0.0 <= p <= 1.0 for p in scores.values())
+        for label, p in zip(UNBIASED_CLASSES, FIXED, strict=True):
+            assert scores[label] == pytest.approx(p, abs=1e-5)
+    assert model.predict([]) == []
+
+
+def test_detoxify_batches_match_one_at_a_time(random_checkpoint: tuple[Path, Path]) -> None:
+    checkpoint, hf = random_checkpoint
+    texts = ["you are a idiot", "great game team ! go band win", "the", "go go go", "band"]
+    batched = DetoxifyModel(checkpoint, hf, batch_size=3).predict(texts)
+    single = DetoxifyModel(checkpoint, hf, batch_size=1)
+    assert len(batched) == len(texts)
+    for text, scores in zip(texts, batched, strict=True):
+        (alone,) = single.predict([text])
+        assert alone.keys() == scores.keys()
+        for label in scores:
+            assert scores[label] == pytest.approx(alone[label], abs=1e-4)
+
+
+def test_detoxify_truncates_long_posts(random_checkpoint: tuple[Path, Path]) -> None:
+    checkpoint, hf = random_checkpoint
+    (scores,) = DetoxifyModel(*random_checkpoint).predict(["go band " * 500])
+    assert set(scores) == set(DETOXIFY_LABELS)
+    assert checkpoint.exists() and hf.exists()
+
+
+def test_detoxify_renames_original_class_names(tmp_path: Path) -> None:
+    checkpoint, hf = build_checkpoint(tmp_path, ORIGINAL_CLASSES)
+    (scores,) = DetoxifyModel(checkpoint, hf).predict(["go team"])
+    assert set(scores) == {
+        "toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack",
+    }  # fmt: skip
+
+
+def test_detector_with_detoxify_backend_end_to_end(
+    fixed_checkpoint: tuple[Path, Path], no_network: None
+) -> None:
+    checkpoint, hf = fixed_checkpoint
+    settings = fake_settings(
+        {
+            "backend": "detoxify",
+            "checkpoint": str(checkpoint),
+            "huggingface_config_path": str(hf),
+            "model_type": "unbiased",
+            "batch_size": 4,
+        }
+    )
+    detector = ToxicityDetector.from_context(DetectorContext(settings))
+    detector.load()
+    assert detector.backend == "detoxify"
+    findings = scan(detector, "  great game team !  ")
+    # FIXED: toxicity 0.97 ≥ 0.8, insult 0.85 ≥ 0.8, threat 0.6 ≥ 0.5, identity_attack 0.55 ≥ 0.5
+    assert categories(findings) == [
+        "content.identity_attack",
+        "content.insult",
+        "content.threat",
+        "content.toxicity",
+    ]
+    for f in findings:
+        assert (f.start, f.end) == (2, 19)
+        assert EXPLANATION.match(f.explanation), f.explanation
+    policy = SeverityPolicy()
+    threat = next(f for f in findings if f.category == "content.threat")
+    assert policy.apply(threat).severity is Severity.CRITICAL
+
+    name, why = describe_backend(settings)
+    assert name == "detoxify"
+    assert str(checkpoint) in why and str(hf) in why and "'unbiased'" in why
+
+
+def _detoxify_settings(**overrides: Any) -> Any:
+    return fake_settings({"backend": "detoxify", **overrides})
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda c, h: {"checkpoint": str(c.with_name("nope.ckpt")),
+                       "huggingface_config_path": str(h)},
+         "nope.ckpt: detection.toxicity.checkpoint: Detoxify checkpoint file not found"),
+        (lambda c, h: {"huggingface_config_path": str(h)},
+         "detection.toxicity.checkpoint is required"),
+        (lambda c, h: {"checkpoint": str(c)},
+         "detection.toxicity.huggingface_config_path is required"),
+        (lambda c, h: {"checkpoint": str(c), "huggingface_config_path": str(h / "missing")},
+         "missing: detection.toxicity.huggingface_config_path: not a folder"),
+    ],
+)  # fmt: skip
+def test_detoxify_misconfiguration_is_a_config_error(
+    fixed_checkpoint: tuple[Path, Path],
+    make: Callable[[Path, Path], dict[str, str]],
+    message: str,
+) -> None:
+    settings = _detoxify_settings(**make(*fixed_checkpoint))
+    detector = ToxicityDetector.from_context(DetectorContext(settings))
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        detector.load()
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        describe_backend(settings)  # an error, never a silent fall-back
+
+
+def test_detoxify_relative_paths_resolve_against_the_config(
+    fixed_checkpoint: tuple[Path, Path],
+) -> None:
+    checkpoint, _ = fixed_checkpoint
+    base = Settings().model_copy(update={"base_dir": checkpoint.parent})
+    settings = SimpleNamespace(
+        detection=SimpleNamespace(
+            toxicity={
+                "backend": "detoxify",
+                "checkpoint": checkpoint.name,
+                "huggingface_config_path": "hf",
+            },
+            detectors=["toxicity"],
+        ),
+        resolve_path=base.resolve_path,
+    )
+    name, why = describe_backend(settings)
+    assert name == "detoxify" and str(checkpoint) in why
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"state_dict": {}}, "not a Detoxify checkpoint"),
+        ([1, 2, 3], "not a Detoxify checkpoint"),
+    ],
+)
+def test_not_a_detoxify_checkpoint(
+    tmp_path: Path, fixed_checkpoint: tuple[Path, Path], payload: object, message: str
+) -> None:
+    bad = tmp_path / "bad.ckpt"
+    torch.save(payload, bad)
+    with pytest.raises(ConfigError, match=message):
+        DetoxifyModel(bad, fixed_checkpoint[1]).load()
+
+
+def test_garbage_checkpoint_file(tmp_path: Path, fixed_checkpoint: tuple[Path, Path]) -> None:
+    bad = tmp_path / "bad.ckpt"
+    bad.write_bytes(b"not a checkpoint at all")
+    with pytest.raises(ConfigError, match="cannot read Detoxify checkpoint"):
+        DetoxifyModel(bad, fixed_checkpoint[1]).load()
+
+
+# -- through the scan pipeline ------------------------------------------------------------------
+
+
+def test_pipeline_applies_the_severity_policy(profanity: ToxicityDetector) -> None:
+    from sitewatch.scan.pipeline import ScanPipeline
+
+    pipeline = ScanPipeline([profanity], SeverityPolicy())
+    result = pipeline.scan("Great game. kys loser")
+    assert result.categories == ("content.profanity", "content.self_harm", "content.toxicity")
+    assert result.severity is Severity.CRITICAL
+    by_category = {f.category: f.severity for f in result.findings}
+    assert by_category["content.profanity"] is Severity.LOW
+    assert by_category["content.toxicity"] is Severity.MEDIUM
+    assert result.redactions == ()  # content findings are not masked in excerpts
+    assert pipeline.scan("Great game, Lakeview band!").findings == ()
+
+
+def test_importing_the_module_loads_no_model_package() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sitewatch.detectors.toxicity; "
+        "print([m for m in ('torch', 'detoxify', 'profanity_check', 'sitewatch.config') "
+        "if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # config.py will import ToxicitySettings from here: no cycle, and no heavy imports.
+    assert out.stdout.strip() == "[]"
