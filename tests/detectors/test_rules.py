@@ -91,3 +91,28 @@ def test_invisible_keyword_is_config_error(detection_settings: Callable[..., Set
     d = RulesDetector.from_context(DetectorContext(detection_settings(rules=rules), None))
     with pytest.raises(ConfigError, match=r"rules\[0\] \(name='bad'\)\.keywords\[1\]"):
         d.load()
+
+
+# -- evasion: keywords match leetspeak, spacing and stretching ------------------------------
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("go k1ll y0urself", "k1ll y0urself"),
+        ("ur such a L O S E R", "L O S E R"),
+        ("what an idioooot", "idioooot"),
+        ("nobody likes you l0ser", "l0ser"),
+    ],
+)
+def test_keywords_see_through_evasion(text: str, matched: str) -> None:
+    from sitewatch.config import RuleSettings
+    from sitewatch.detectors.rules import RulesDetector
+    from sitewatch.scan.normalize import normalize
+
+    detector = RulesDetector(
+        [
+            RuleSettings(name="self_harm", severity="critical", keywords=["kill yourself"]),
+            RuleSettings(name="harassment", keywords=["loser", "idiot"]),
+        ]
+    )
+    findings = detector.detect(normalize(text))
+    assert [text[f.start : f.end] for f in findings] == [matched]

@@ -116,3 +116,46 @@ def test_one_megabyte_is_fast(unit: str) -> None:
     elapsed = time.perf_counter() - began
     assert len(doc.offsets) == len(doc.text)
     assert elapsed < 1.0
+
+
+# -- content view: evasion folding ------------------------------------------------------------
+from sitewatch.scan.normalize import content_view  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("k1ll y0urself", "kill yourself"),
+        ("You are a L O S E R", "you are a loser"),
+        ("a s s", "ass"),
+        ("go k.i.l.l y.o.u.r.s.e.l.f", "go kill yourself"),
+        ("idiooooot!", "idiot!"),
+        ("you @ss", "you ass"),
+        ("Ｋ１ＬＬ yourself", "kill yourself"),
+        ("l-o-s-e-r", "loser"),
+        # no-change rows: numbers, dates, phones, ordinary words, trailing punctuation
+        ("Concert 11/02/2026, call 555-0147!", "concert 11/02/2026, call 555-0147!"),
+        ("Room 204 at 7:30", "room 204 at 7:30"),
+        ("Good luck!!", "good luck!!"),
+        ("I am in", "i am in"),
+    ],
+)
+def test_content_view_folds_evasion(text: str, folded: str) -> None:
+    view = content_view(normalize(text))
+    assert view.text == folded
+    # every character of the view maps into the original, in order
+    assert list(view.offsets) == sorted(view.offsets)
+    assert all(0 <= o < len(text) for o in view.offsets)
+
+
+def test_content_view_spans_map_to_the_original() -> None:
+    text = "ok so k 1 l l yourself lol"
+    view = content_view(normalize(text))
+    start = view.text.index("kill yourself")
+    o_start, o_end = view.to_original(start, start + len("kill yourself"))
+    assert text[o_start:o_end] == "k 1 l l yourself"
+
+
+def test_content_view_is_identity_when_nothing_to_fold() -> None:
+    doc = normalize("plain words only")
+    assert content_view(doc) is doc

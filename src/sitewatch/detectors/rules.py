@@ -18,7 +18,7 @@ from sitewatch.config import RuleSettings
 from sitewatch.detectors.base import DetectorContext, PhraseMatcher, normalize_phrase
 from sitewatch.exceptions import ConfigError
 from sitewatch.models import Finding, Severity
-from sitewatch.scan.normalize import Document
+from sitewatch.scan.normalize import Document, content_view, normalize
 
 __all__ = ["RulesDetector"]
 
@@ -52,7 +52,8 @@ class RulesDetector:
         keywords: list[tuple[str, tuple[int, int]]] = []
         for r, rule in enumerate(self.settings):
             for k, keyword in enumerate(rule.keywords, start=1):
-                key = normalize_phrase(keyword)
+                # Keywords fold like posts do, leetspeak included ("k1ll" == "kill").
+                key = normalize_phrase(content_view(normalize(keyword)).text)
                 if not key:
                     raise ConfigError(
                         f"detection.rules[{r}] (name={rule.name!r}).keywords[{k - 1}]: "
@@ -68,26 +69,29 @@ class RulesDetector:
     def detect(self, doc: Document) -> Sequence[Finding]:
         if not self._loaded:
             self.load()
-        found: list[tuple[int, int, int, str]] = []  # (start, end, rule index, explanation)
-        for hit in self._keywords.find(doc.text):
+        # (original start, original end, rule index, explanation)
+        found: list[tuple[int, int, int, str]] = []
+        view = content_view(doc)  # "k1ll y0urself", "l o s e r": evasion folded away
+        for hit in self._keywords.find(view.text):
             for r, k in hit.payloads:
-                found.append((hit.start, hit.end, r, f"matched keyword #{k}"))
+                start, end = view.to_original(hit.start, hit.end)
+                found.append((start, end, r, f"matched keyword #{k}"))
         for r, rule in enumerate(self._rules):
             if rule.pattern is None:
                 continue
             for m in rule.pattern.finditer(doc.text):
                 if m.end() > m.start():
-                    found.append((m.start(), m.end(), r, "matched pattern"))
+                    start, end = doc.to_original(m.start(), m.end())
+                    found.append((start, end, r, "matched pattern"))
 
         findings: list[Finding] = []
         for start, end, r, how in sorted(found):
             rule = self._rules[r]
-            o_start, o_end = doc.to_original(start, end)
             findings.append(
                 Finding(
                     category=f"rule.{rule.name}",
-                    start=o_start,
-                    end=o_end,
+                    start=start,
+                    end=end,
                     score=self.SCORE,
                     detector=self.name,
                     explanation=f"district rule '{rule.name}': {how}",

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["CONFUSABLES", "Document", "fold_char", "normalize"]
+__all__ = ["CONFUSABLES", "LEET", "Document", "content_view", "fold_char", "normalize"]
 
 # Look-alike letters folded to the Latin letter they imitate, applied after NFKD and before
 # case folding (so uppercase Greek Eta "Η" → h while lowercase eta "η" → n), and once more
@@ -170,3 +170,62 @@ def normalize(text: str) -> Document:
     if len(offsets) != len(folded):  # pragma: no cover - guards the table invariant
         raise AssertionError("normalization offset map is out of step with the text")
     return Document(original=text, text=folded, offsets=tuple(offsets))
+
+
+# -- the content view: evasion folding for content rules ---------------------------------------
+# Leetspeak digits and symbols read as the letters they imitate ("k1ll", "l0s3r", "@ss").
+LEET: Final[dict[str, str]] = {
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+    "@": "a", "$": "s", "!": "i", "|": "l", "+": "t",
+}  # fmt: skip
+_LEET_TABLE: Final[dict[int, str]] = str.maketrans(LEET)
+# A token that holds at least one letter; symbols fold only inside it, never at its end, so
+# "idiot!" keeps its "!" and "2026" (no letter) stays a number.
+_LEET_TOKEN: Final[re.Pattern[str]] = re.compile(r"[a-z0-9@$!|+]*[a-z][a-z0-9@$!|+]*")
+_LEET_SYMBOLS: Final[frozenset[str]] = frozenset("@$!|+")
+# Three or more single characters split by one repeated separator: "l o s e r", "k.i.l.l".
+_SPACED: Final[re.Pattern[str]] = re.compile(
+    r"(?<![a-z0-9])[a-z0-9@$](?P<sep>[ .\-_*])[a-z0-9@$](?:(?P=sep)[a-z0-9@$])+(?![a-z0-9])"
+)
+# A letter stretched to three or more: "looooser" -> "loser".
+_STRETCHED: Final[re.Pattern[str]] = re.compile(r"([a-z])\1{2,}")
+
+
+def _fold_leet_token(token: str) -> str:
+    """Digits always fold; a symbol folds only before a letter or digit ("l!ar", "@ss"),
+    and "!", "|", "+" never at the start ("!important" is punctuation)."""
+    out = []
+    for i, ch in enumerate(token):
+        nxt = token[i + 1] if i + 1 < len(token) else ""
+        if ch.isdigit() or (ch in _LEET_SYMBOLS and nxt.isalnum() and (i > 0 or ch in "@$")):
+            ch = ch.translate(_LEET_TABLE)
+        out.append(ch)
+    return "".join(out)
+
+
+def content_view(doc: Document) -> Document:
+    """``doc`` folded further for content rules and models: spaced-out letters joined,
+    stretched letters collapsed, leetspeak read as letters. Offsets still map to the
+    original post. Not for PII: it would turn phone numbers into letters."""
+    text = doc.text
+    dropped: set[int] = set()
+    for m in _SPACED.finditer(text):
+        sep = m.group("sep")
+        first = m.start() + 1
+        # "a L O S E R", "i H A T E": a leading one-letter word stays a word.
+        if text[m.start()] in "ai" and (m.end() - m.start() + 1) // 2 > 4:
+            first += 2
+        dropped.update(i for i in range(first, m.end(), 2) if text[i] == sep)
+    for m in _STRETCHED.finditer(text):
+        dropped.update(range(m.start() + 1, m.end()))
+    if dropped:
+        kept = [i for i in range(len(text)) if i not in dropped]
+        text = "".join(text[i] for i in kept)
+        offsets = tuple(doc.offsets[i] for i in kept)
+    else:
+        offsets = doc.offsets
+    if any(c in text for c in LEET):
+        text = _LEET_TOKEN.sub(lambda m: _fold_leet_token(m.group()), text)
+    if text == doc.text:
+        return doc
+    return Document(original=doc.original, text=text, offsets=offsets)
