@@ -196,3 +196,15 @@ def test_models_shows_the_active_backend(tmp_path: Path) -> None:
     broken = CliRunner().invoke(cli, ["models", "--config", str(config)])
     assert broken.exit_code == 2
     assert "nope.ckpt" in broken.output and "Traceback" not in broken.output
+
+
+def test_sites_check(demo_config: Path) -> None:
+    ok = CliRunner().invoke(cli, ["sites", "check", "lhs-band-site", "--config", str(demo_config)])
+    assert ok.exit_code == 0, ok.output
+    assert "lhs-band-site" in ok.output and " ok " in ok.output
+    (demo_config.parent.parent / "var" / "demo" / "feed.jsonl").unlink()
+    broken = CliRunner().invoke(cli, ["sites", "check", "--config", str(demo_config)])
+    assert broken.exit_code == 1
+    assert "FAILED" in broken.output and "demo feed not found" in broken.output
+    unknown = CliRunner().invoke(cli, ["sites", "check", "nope", "--config", str(demo_config)])
+    assert unknown.exit_code == 1 and "no site named 'nope'" in unknown.output

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from sitewatch.bootstrap import open_store
 from sitewatch.cli.common import config_option, load, table
+from sitewatch.exceptions import SitewatchError
+from sitewatch.registry import CONNECTORS
+from sitewatch.registry import load as registry_load
 from sitewatch.sites import registry
 
 
@@ -42,3 +47,43 @@ def list_cmd(config_path: str) -> None:
             ],
         )
     )
+
+
+@sites_group.command("check")
+@config_option
+@click.argument("name", required=False)
+def check_cmd(config_path: str, name: str | None) -> None:
+    """Can the monitoring account still read each site? (policy IIBGC clause 3)
+
+    Runs every site's connector access check, approved or not, and exits 1 if any fails.
+    """
+    settings = load(config_path)
+    sites = settings.site_models()
+    if name is not None:
+        sites = [s for s in sites if s.name == name]
+        if not sites:
+            known = ", ".join(s.name for s in settings.site_models()) or "(none)"
+            raise click.ClickException(f"no site named {name!r}; configured: {known}")
+    statuses = {s.site.name: s for s in registry(settings.site_models(), date.today())}
+    rows: list[list[object]] = []
+    failed = 0
+    for site in sites:
+        try:
+            connector = registry_load(CONNECTORS, site.platform)()
+            report = connector.check_access(site)
+            ok, detail = report.ok, report.detail
+        except SitewatchError as exc:
+            ok, detail = False, str(exc)
+        failed += not ok
+        rows.append(
+            [
+                site.name,
+                site.platform,
+                "yes" if statuses[site.name].pollable else "NO",
+                "ok" if ok else "FAILED",
+                detail,
+            ]
+        )
+    click.echo(table(["site", "platform", "approved", "access", "detail"], rows))
+    if failed:
+        raise SystemExit(1)
