@@ -1,9 +1,15 @@
-"""Toxicity detector quality on OLID (offensive tweets): prints figures, asserts nothing.
+"""Toxicity detector quality on OLID and Davidson, in one run: prints figures, asserts nothing.
 
-Reads the OLID v1.0 training file in place (research use only; never copied into the repo):
-``olid-training-v1.0.tsv`` with columns id, tweet, subtask_a (OFF/NOT), ... Gold "offensive"
-is ``subtask_a == OFF``. Prints, for the "offensive" class: precision, recall, F1 of each
-class and macro-F1 of
+Reads both sets in place from ``../shared/data/toxicity`` (never copied into the repo):
+
+* OLID v1.0 training (``olid_train/olid-training-v1.0.tsv``; no licence stated, internal
+  evaluation only): gold "offensive" is ``subtask_a == OFF``.
+* Davidson et al. 2017 (``davidson/labeled_data.csv``, MIT): gold "offensive" is class 0
+  (hate) or 1 (offensive); class 2 (neither) is not. NOTE: alt-profanity-check was trained on
+  this set (and Jigsaw), so its Davidson figures are in-sample for the reference.
+
+Nothing in sitewatch is fitted on either set (the lexicon scores are hand-set). For each set
+it prints precision, recall, F1 of each class and macro-F1 of
 
 * profanity_check alone on the whole tweet at 0.5 (the reference), and a threshold sweep;
 * the ``toxicity`` detector as configured by default (sentence scoring, per-label
@@ -12,7 +18,7 @@ class and macro-F1 of
 
 Usage::
 
-    .venv/bin/python bench/toxicity_quality.py [--data DIR] [--limit N]
+    .venv/bin/python bench/toxicity_quality.py [--data DIR] [--limit N] [--no-sweep]
         [--backend profanity_check|detoxify --checkpoint F --huggingface-config-path D]
 """
 
@@ -36,8 +42,9 @@ from sitewatch.exceptions import ConfigError
 from sitewatch.scan.normalize import normalize
 from sitewatch.scan.severity import SeverityPolicy
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "toxicity" / "olid_train"
-FILE_NAME = "olid-training-v1.0.tsv"
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "toxicity"
+OLID_FILE = Path("olid_train") / "olid-training-v1.0.tsv"
+DAVIDSON_FILE = Path("davidson") / "labeled_data.csv"
 SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.95, 0.97)
 
 
@@ -82,7 +89,7 @@ def row(name: str, s: Scores) -> str:
 def read_olid(folder: Path, limit: int | None) -> tuple[list[str], list[bool]]:
     texts: list[str] = []
     gold: list[bool] = []
-    with (folder / FILE_NAME).open(encoding="utf-8", newline="") as fh:
+    with (folder / OLID_FILE).open(encoding="utf-8", newline="") as fh:
         for rec in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
             texts.append(rec["tweet"])
             gold.append(rec["subtask_a"] == "OFF")
@@ -91,9 +98,61 @@ def read_olid(folder: Path, limit: int | None) -> tuple[list[str], list[bool]]:
     return texts, gold
 
 
+def read_davidson(folder: Path, limit: int | None) -> tuple[list[str], list[bool]]:
+    texts: list[str] = []
+    gold: list[bool] = []
+    with (folder / DAVIDSON_FILE).open(encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            texts.append(rec["tweet"])
+            gold.append(rec["class"] in ("0", "1"))  # hate or offensive vs neither
+            if limit is not None and len(texts) >= limit:
+                break
+    return texts, gold
+
+
+def evaluate(
+    name: str,
+    texts: Sequence[str],
+    gold: Sequence[bool],
+    detector: ToxicityDetector,
+    sweep: bool,
+) -> None:
+    """profanity_check alone at 0.5 and the detector, on one data set."""
+    print(f"\n== {name}: {len(texts)} posts, {sum(gold)} offensive")
+    reference = ProfanityCheckModel()
+    started = time.perf_counter()
+    probs = [r["profanity"] for r in reference.predict(texts)]
+    ref_elapsed = time.perf_counter() - started
+    print(row("profanity_check alone, whole post, >= 0.5", score([p >= 0.5 for p in probs], gold)))
+    if sweep:
+        for t in SWEEP:
+            if t != 0.5:
+                print(row(f"  sweep >= {t:.2f}", score([p >= t for p in probs], gold)))
+    policy = SeverityPolicy()
+    started = time.perf_counter()
+    docs = [normalize(t) for t in texts]
+    any_finding: list[bool] = []
+    incident: list[bool] = []
+    for i in range(0, len(docs), 1024):
+        for findings in detector.detect_many(docs[i : i + 1024]):
+            content = [f for f in findings if f.category.startswith("content.")]
+            any_finding.append(bool(content))
+            incident.append(any(policy.apply(f).severity.is_incident for f in content))
+    elapsed = time.perf_counter() - started
+    print(row("offline default: any content finding", score(any_finding, gold)))
+    print(row("offline default: incident (medium+)", score(incident, gold)))
+    print(
+        f"  speed: offline default {len(texts) / elapsed:.0f} posts/s "
+        f"(profanity_check alone {len(texts) / ref_elapsed:.0f} posts/s)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with " + FILE_NAME)
+    ap.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="folder with olid_train/ and davidson/"
+    )
+    ap.add_argument("--no-sweep", action="store_true", help="skip the threshold sweep")
     ap.add_argument("--limit", type=int, default=None, help="only the first N tweets")
     ap.add_argument("--backend", choices=("profanity_check", "detoxify"), default=None)
     ap.add_argument("--checkpoint", default=None)
@@ -101,26 +160,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=64)
     args = ap.parse_args(argv)
 
-    if not (args.data / FILE_NAME).is_file():
+    missing = [
+        str(args.data / f) for f in (OLID_FILE, DAVIDSON_FILE) if not (args.data / f).is_file()
+    ]
+    if missing:
         print(
-            f"OLID data not found: {args.data / FILE_NAME} is missing. It is read in place from "
-            "shared/data/toxicity/olid_train beside the checkout; pass --data DIR to point "
-            "elsewhere.",
+            f"toxicity data not found: {', '.join(missing)} missing. The sets are read in place "
+            "from shared/data/toxicity beside the checkout; pass --data DIR (the folder holding "
+            "olid_train/ and davidson/) to point elsewhere.",
             file=sys.stderr,
         )
         return 2
-
-    texts, gold = read_olid(args.data, args.limit)
-    print(f"OLID training: {len(texts)} tweets, {sum(gold)} offensive ({args.data / FILE_NAME})")
-
-    reference = ProfanityCheckModel()
-    started = time.perf_counter()
-    probs = [r["profanity"] for r in reference.predict(texts)]
-    print(f"profanity_check on whole tweets: {time.perf_counter() - started:.2f}s\n")
-    print(row("profanity_check alone, whole tweet, >= 0.5", score([p >= 0.5 for p in probs], gold)))
-    for t in SWEEP:
-        if t != 0.5:
-            print(row(f"  sweep >= {t:.2f}", score([p >= t for p in probs], gold)))
 
     settings = ToxicitySettings(
         **{
@@ -140,23 +190,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"cannot load the toxicity detector: {exc}", file=sys.stderr)
         return 2
-    policy = SeverityPolicy()
-    started = time.perf_counter()
-    docs = [normalize(t) for t in texts]
-    any_finding: list[bool] = []
-    incident: list[bool] = []
-    for i in range(0, len(docs), 1024):
-        for findings in detector.detect_many(docs[i : i + 1024]):
-            any_finding.append(bool(findings))
-            incident.append(any(policy.apply(f).severity.is_incident for f in findings))
-    elapsed = time.perf_counter() - started
     thresholds = ", ".join(
         f"{k} {v:.2f}" for k, v in sorted(settings.effective_thresholds().items())
     )
-    print(f"\ntoxicity detector, backend {detector.backend}, thresholds {thresholds}")
-    print(f"(sentence scoring + self-harm phrases; {elapsed:.2f}s)")
-    print(row("detector: any finding", score(any_finding, gold)))
-    print(row("detector: incident (medium+ by policy)", score(incident, gold)))
+    print(
+        f"offline default = toxicity detector, backend {detector.backend}, thresholds "
+        f"{thresholds}, lexicon {'on' if settings.lexicon else 'off'} (sentence scoring, "
+        "content view, word lists, self-harm phrases)"
+    )
+    for name, reader in (("OLID subtask A (train)", read_olid), ("Davidson", read_davidson)):
+        texts, gold = reader(args.data, args.limit)
+        evaluate(name, texts, gold, detector, not args.no_sweep)
     return 0
 
 

@@ -60,9 +60,9 @@ def error_for_status(
     """The error a response status means for the daemon. ``what`` names the request."""
     h = {k.lower(): v for k, v in (headers or {}).items()}
     if status == 429 or status in RETRIABLE_STATUSES or status >= 500:
-        retry = parse_retry_after(h.get("retry-after")) or reset_after(
-            h.get("x-rate-limit-reset") or h.get("x-ratelimit-reset")
-        )
+        retry = parse_retry_after(h.get("retry-after"))
+        if retry is None:
+            retry = reset_after(h.get("x-rate-limit-reset") or h.get("x-ratelimit-reset"))
         return RetriableConnectorError(f"{what}: HTTP {status}", retry_after=retry)
     if status in FATAL_STATUSES:
         hint = {

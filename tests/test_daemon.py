@@ -154,7 +154,7 @@ def test_fatal_error_files_one_gap_then_recovers(open_daemon: Any) -> None:
     first = daemon.run_once()
     assert first.sites_failed == ["lhs-band-site"]
     daemon.run_once()
-    gaps = daemon.store.list_incidents()
+    gaps = daemon.store.list_incidents(site="lhs-band-site")
     assert [(g.categories, g.status) for g in gaps] == [(("monitoring.gap",), "open")]
     assert daemon.store.list_sites()[0].health == "unhealthy"
     failing.error = None
@@ -170,7 +170,7 @@ def test_retriable_error_backs_off_without_a_gap(open_daemon: Any) -> None:
     )
     report = daemon.run_once()
     assert report.sites_failed == ["lhs-band-site"]
-    assert daemon.store.list_incidents() == []
+    assert daemon.store.list_incidents(site="lhs-band-site") == []
     (site,) = [s for s in daemon.store.list_sites() if s.name == "lhs-band-site"]
     assert site.next_poll_at is not None and site.last_success_at is None
     assert daemon.store.lease_due_sites("other", lease_seconds=10) == []  # backing off
@@ -223,5 +223,5 @@ def test_sigterm_finishes_the_current_page_then_exits_cleanly(open_daemon: Any) 
     assert daemon.stopping
     assert paged.calls == 2  # the page in flight was recorded, no further page fetched
     assert daemon.store.get_cursor("lhs-band-site") == "2"
-    assert [i.post_id for i in daemon.store.list_incidents()] == ["p0", "p1"]
+    assert [i.post_id for i in daemon.store.list_incidents(site="lhs-band-site")] == ["p0", "p1"]
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handler restored

@@ -29,7 +29,7 @@ from typing import IO, Any, ClassVar, TypeGuard
 import structlog
 
 from sitewatch.exceptions import FatalConnectorError, RetriableConnectorError
-from sitewatch.models import AccessReport, Page, Post, Site, SkippedItem
+from sitewatch.models import AccessReport, Member, Page, Post, Site, SkippedItem
 
 __all__ = ["DemoConnector"]
 
@@ -147,6 +147,35 @@ class DemoConnector:
                 ok=False, detail=f"cannot read demo feed {path}: {exc.strerror or exc}"
             )
         return AccessReport(ok=True, detail=f"demo feed readable: {path} ({size} bytes)")
+
+    def members(self, site: Site) -> list[Member]:
+        """The site's members (followers), from the JSONL file named by the site option
+        ``members`` (one ``{"handle", "display_name"}`` per line); none without it."""
+        name = site.options.get("members")
+        if not name:
+            return []
+        path = Path(str(name))
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError as exc:
+            raise FatalConnectorError(
+                f"demo members file unreadable: {path}: {exc.strerror or exc}"
+            ) from None
+        members: list[Member] = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                handle = str(obj["handle"])
+            except (ValueError, KeyError, TypeError):
+                log.warning("demo member line skipped", feed=path.name, line=number)
+                continue
+            display = obj.get("display_name")
+            members.append(
+                Member(handle=handle, display_name=display if isinstance(display, str) else None)
+            )
+        return members
 
 
 # -- site options --------------------------------------------------------------------------

@@ -23,10 +23,12 @@ from pydantic import (
 
 from sitewatch.detectors.toxicity import ToxicitySettings
 from sitewatch.exceptions import ConfigError
-from sitewatch.models import Approval, Severity, Site
+from sitewatch.models import AccessGuideline, Approval, Cost, Severity, Site
 
 PLATFORMS = ("reddit", "x", "youtube", "blogger", "rss", "demo")
-DEFAULT_DETECTORS = ("email", "phone", "ssn", "student_id", "roster", "rules", "toxicity")
+DEFAULT_DETECTORS = (
+    "email", "phone", "ssn", "student_id", "address", "birthdate", "roster", "rules", "toxicity",
+)  # fmt: skip
 _SECRET_KEY = re.compile(r"(password|secret|token|api_key|apikey)$", re.IGNORECASE)
 
 
@@ -140,9 +142,25 @@ class NotifySettings(_Strict):
     outbox_dir: str = "{state_dir}/outbox"
     from_addr: str = "sitewatch@localhost"
     tech_staff: list[str] = Field(default_factory=list)
+    administrators: list[str] = Field(default_factory=list)
     review_url: str | None = None
     smtp: SmtpSettings | None = None
     max_attempts: Annotated[int, Field(ge=1)] = 12
+
+
+class PolicySettings(_Strict):
+    """How the board policy is enforced over time."""
+
+    expiry_grace_days: Annotated[int, Field(ge=0)] = 14
+    reminder_days: list[Annotated[int, Field(ge=0)]] = Field(default_factory=lambda: [30, 7, 0])
+    access_check_hours: Annotated[float, Field(gt=0)] = 24.0
+    member_check_hours: Annotated[float, Field(gt=0)] = 24.0
+
+
+class ConsentSettings(_Strict):
+    """Clause 4: the parental-consent register, managed as a CSV file."""
+
+    path: str | None = None
 
 
 class LoggingSettings(_Strict):
@@ -163,14 +181,38 @@ class ApprovalSettings(_Strict):
         return self
 
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+
+
+class AccessSettings(_Strict):
+    """Clause 3: the district's guideline on who must have access to the site."""
+
+    administrators: bool = True
+    tech_staff: bool = True
+    note: str = ""
+
+
+class CostSettings(_Strict):
+    """Clause 2: one itemized expenditure and the superintendent's approval of it."""
+
+    item: Annotated[str, Field(min_length=1)]
+    amount: Annotated[float, Field(ge=0)]
+    approved_by: str | None = None
+    approved_on: date | None = None
+    ref: str | None = None
+
+
 class SiteSettings(_Strict):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
     platform: Literal["reddit", "x", "youtube", "blogger", "rss", "demo"]
     target: Annotated[str, Field(min_length=1)]
-    sponsor: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+    sponsor: Annotated[str, Field(pattern=EMAIL_PATTERN)]
+    backup_sponsor: Annotated[str, Field(pattern=EMAIL_PATTERN)] | None = None
     endpoint: str | None = None
     poll_interval: Annotated[float, Field(gt=0)] | None = None
     approval: ApprovalSettings | None = None
+    access: AccessSettings = Field(default_factory=AccessSettings)
+    costs: list[CostSettings] = Field(default_factory=list)
     options: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("endpoint")
@@ -189,6 +231,8 @@ class Settings(_Strict):
     detection: DetectionSettings = Field(default_factory=DetectionSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    policy: PolicySettings = Field(default_factory=PolicySettings)
+    consent: ConsentSettings = Field(default_factory=ConsentSettings)
     sites: list[SiteSettings] = Field(default_factory=list)
 
     # Where the file was; relative paths in it resolve against this folder.
@@ -234,6 +278,10 @@ class Settings(_Strict):
     def roster_path(self) -> Path | None:
         return self.resolve_path(self.roster.path) if self.roster.path else None
 
+    @property
+    def consent_path(self) -> Path | None:
+        return self.resolve_path(self.consent.path) if self.consent.path else None
+
     def site_models(self) -> list[Site]:
         return [self._site_model(s) for s in self.sites]
 
@@ -249,8 +297,11 @@ class Settings(_Strict):
             else None
         )
         target = s.target
+        options = dict(s.options)
         if s.platform == "demo":
             target = str(self.resolve_path(s.target))
+            if isinstance(options.get("members"), str):
+                options["members"] = str(self.resolve_path(options["members"]))
         return Site(
             name=s.name,
             platform=s.platform,
@@ -259,7 +310,12 @@ class Settings(_Strict):
             approval=approval,
             endpoint=s.endpoint,
             poll_interval=s.poll_interval or self.daemon.poll_interval,
-            options=dict(s.options),
+            options=options,
+            backup_sponsor=s.backup_sponsor,
+            access=AccessGuideline(s.access.administrators, s.access.tech_staff, s.access.note),
+            costs=tuple(
+                Cost(c.item, c.amount, c.approved_by, c.approved_on, c.ref) for c in s.costs
+            ),
         )
 
 

@@ -14,13 +14,14 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from types import FrameType
 from typing import Any
 
 from sitewatch import registry
 from sitewatch.config import Settings
+from sitewatch.consent import MemberMatcher
 from sitewatch.exceptions import (
     ConfigError,
     FatalConnectorError,
@@ -28,9 +29,11 @@ from sitewatch.exceptions import (
     SitewatchError,
 )
 from sitewatch.logs import get_logger
-from sitewatch.models import Site
+from sitewatch.models import Finding, Post, ScanResult, Site
 from sitewatch.notify.email import IncidentMailer
 from sitewatch.notify.outbox import OutboxDrainer, make_transport
+from sitewatch.policy import PolicyEngine, unconsented_author
+from sitewatch.roster import Roster
 from sitewatch.scan.pipeline import ScanPipeline
 from sitewatch.sites import SiteStatus
 from sitewatch.sites import registry as site_registry
@@ -51,6 +54,8 @@ class PassReport:
     items_skipped: int = 0
     incidents_opened: list[int] = field(default_factory=list)
     incidents_updated: list[int] = field(default_factory=list)
+    policy_incidents: list[int] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     messages_delivered: list[str] = field(default_factory=list)
     messages_failed: int = 0
 
@@ -69,6 +74,7 @@ class Daemon:
         connector_factory: Callable[[str], Connector] | None = None,
         today: Callable[[], date] | None = None,
         worker: str | None = None,
+        roster: Roster | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -82,6 +88,9 @@ class Daemon:
         self._stop = threading.Event()
         self._failing: set[str] = set()
         self._statuses: dict[str, SiteStatus] = {}
+        self.policy = PolicyEngine(settings, store, self.mailer, roster, self._connector)
+        self._matcher: MemberMatcher | None = None
+        self._consent_mtime: float | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def request_stop(self, *_: Any) -> None:
@@ -115,7 +124,9 @@ class Daemon:
     def sync_registry(self) -> dict[str, str]:
         """Mirror configured sites into the store; log each unpollable site's reason once per
         change. Returns {site: reason} for the sites that will not be polled."""
-        statuses = site_registry(self.settings.site_models(), self._today())
+        statuses = site_registry(
+            self.settings.site_models(), self._today(), self.settings.policy.expiry_grace_days
+        )
         self.store.sync_sites(statuses)
         skipped: dict[str, str] = {}
         for st in statuses:
@@ -134,6 +145,7 @@ class Daemon:
         """Poll every pollable site once (ignoring its schedule), drain the outbox."""
         report = PassReport()
         report.sites_skipped = self.sync_registry()
+        self.enforce_policy(report)
         self._poll_leased(report, ignore_schedule=True)
         self._drain(report)
         return report
@@ -147,12 +159,25 @@ class Daemon:
             if self._today() != last_day:  # approvals can lapse while we run
                 last_day = self._today()
                 self.sync_registry()
+            self.enforce_policy(report)
             self._poll_leased(report, ignore_schedule=False)
             self._drain(report)
             if self._stop.is_set():
                 break
             self._stop.wait(self._sleep_seconds(idle_max))
         log.info("daemon stopped", worker=self.worker)
+
+    def enforce_policy(self, report: PassReport) -> None:
+        """Consent register, approvals and reminders, access checks, members (policy.py)."""
+        path = self.settings.consent_path
+        mtime = path.stat().st_mtime if path is not None and path.exists() else None
+        if path is not None and (self._consent_mtime is None or mtime != self._consent_mtime):
+            self.policy.sync_consent_file()
+            self._consent_mtime = mtime
+        outcome = self.policy.run(list(self._statuses.values()), self._today())
+        report.policy_incidents += outcome.incidents
+        report.notices += outcome.notices
+        self._matcher = self.policy.matcher()
 
     def _sleep_seconds(self, idle_max: float) -> float:
         due = self.store.next_due_at()
@@ -220,7 +245,7 @@ class Daemon:
             if known.get(post.id) == digest:
                 continue
             try:
-                result = self.pipeline.scan(post.text)
+                result = self._with_consent(site, post, self.pipeline.scan(post.text))
             except (SitewatchError, ValueError, RuntimeError) as exc:
                 log.error(
                     "post skipped: scan failed",
@@ -231,6 +256,26 @@ class Daemon:
                 continue
             scanned.append(ScannedPost(post=post, digest=digest, result=result))
         return scanned
+
+    def _with_consent(self, site: Site, post: Post, result: ScanResult) -> ScanResult:
+        """A post by a roster student's handle without consent in force (IIBGC 4)."""
+        if self._matcher is None:
+            return result
+        student = unconsented_author(self._matcher, post.author, site.name, self._today())
+        if student is None:
+            return result
+        finding = self.pipeline.policy.apply(
+            Finding(
+                category="policy.unconsented_member",
+                start=0,
+                end=0,
+                score=1.0,
+                detector="consent",
+                explanation="posted by a roster student's handle without written parental "
+                "consent in force for this site (IIBGC 4)",
+            )
+        )
+        return replace(result, findings=(*result.findings, finding))
 
     def _failed(
         self,

@@ -51,6 +51,30 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class AccessGuideline:
+    """Policy clause 3: whether administrators and technology staff must have access."""
+
+    administrators: bool = True
+    tech_staff: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Policy clause 2: an itemized expenditure and the superintendent's approval of it."""
+
+    item: str
+    amount: float
+    approved_by: str | None = None
+    approved_on: date | None = None
+    ref: str | None = None
+
+    @property
+    def approved(self) -> bool:
+        return bool(self.approved_by) and self.approved_on is not None
+
+
+@dataclass(frozen=True)
 class Site:
     """One approved (or not) district site as configured."""
 
@@ -62,6 +86,9 @@ class Site:
     endpoint: str | None = None
     poll_interval: float = 300.0
     options: Mapping[str, Any] = field(default_factory=dict)
+    backup_sponsor: str | None = None
+    access: AccessGuideline = field(default_factory=AccessGuideline)
+    costs: tuple[Cost, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,20 +25,14 @@ def invoke(*args: str, stdin: str | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
 
 
-@pytest.fixture
-def demo_config(demo_copy: Path) -> Path:
-    state = demo_copy.parent / "var" / "demo"
-    state.mkdir(parents=True)
-    shutil.copy(REPO / "config" / "demo" / "feed.jsonl", state / "feed.jsonl")
-    return demo_copy / "demo.toml"
-
-
 def test_config_check_ok(demo_config: Path) -> None:
     result = invoke("config", "check", "--config", str(demo_config))
     assert result.exit_code == 0, result.output
     assert "demo.toml: OK" in result.output
     assert "lhs-chess-club" in result.output and "no approval on record" in result.output
-    assert "detectors: email, phone, ssn, student_id, roster, rules" in result.output
+    assert (
+        "detectors: email, phone, ssn, student_id, address, birthdate, roster, rules, toxicity"
+    ) in result.output
 
 
 @pytest.mark.parametrize(
@@ -49,7 +42,7 @@ def test_config_check_ok(demo_config: Path) -> None:
         ("state_dir = 1\n", "state_dir: Input should be a valid string"),
         (
             "[detection]\ndetectors = ['email', 'telepathy']\n",
-            "unknown detector 'telepathy'; known detectors: email,",
+            "unknown detector 'telepathy'; known detectors: address, birthdate, email,",
         ),
         ("[roster]\npath = 'missing.csv'\n", "missing.csv"),
     ],
@@ -80,7 +73,13 @@ def test_run_once_then_incident_log(demo_config: Path) -> None:
     assert listed and {"id", "site", "post_url", "categories", "severity", "status"} <= set(
         listed[0]
     )
-    assert all(i["site"] == "lhs-band-site" and i["status"] == "open" for i in listed)
+    assert all(i["status"] == "open" for i in listed)
+    policy = {(i["site"], tuple(i["categories"])) for i in listed if i["site"] != "lhs-band-site"}
+    assert policy == {
+        ("lhs-chess-club", ("policy.site_unapproved",)),
+        ("lms-drama-2025", ("policy.approval_expired",)),
+    }
+    assert "filed 4 policy incident(s)" in result.output  # + 2 unconsented members
     critical = invoke(
         "incidents",
         "list",
@@ -116,11 +115,13 @@ def test_run_once_then_incident_log(demo_config: Path) -> None:
 
 
 def test_db_upgrade_and_current(demo_config: Path) -> None:
+    from sitewatch.store.migrate import head_revision
+
+    head = head_revision()
     first = invoke("db", "upgrade", "--config", str(demo_config))
-    assert "store schema: (empty) -> 0001" in first.output
-    assert (
-        "current: 0001  head: 0001" in invoke("db", "current", "--config", str(demo_config)).output
-    )
+    assert f"store schema: (empty) -> {head}" in first.output
+    current = invoke("db", "current", "--config", str(demo_config)).output
+    assert f"current: {head}  head: {head}" in current
 
 
 def test_sites_list(demo_config: Path) -> None:

@@ -284,3 +284,79 @@ def test_unknown_vocabulary_file_is_config_error(tmp_path: Path) -> None:
 def test_missing_vocabulary_folder_is_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not a folder"):
         load_vocabularies(tmp_path / "nope")
+
+
+# -- names inside other names, numeric record phrasings (bench/student_pii_quality.py) --------
+def _detector_for(
+    make_roster: Callable[..., Roster], settings: Settings, rows: list[dict[str, str]]
+) -> RosterDetector:
+    d = RosterDetector.from_context(DetectorContext(settings, make_roster(rows)))
+    d.load()
+    return d
+
+
+def test_staff_name_containing_a_student_name_is_not_the_student(
+    make_roster: Callable[..., Roster], settings: Settings
+) -> None:
+    rows = [
+        {"sourcedId": "s1", "role": "student", "givenName": "Jun", "familyName": "Rogers",
+         "metadata.directoryOptOut": "true"},
+        {"sourcedId": "s2", "role": "student", "givenName": "Ann", "familyName": "Baker",
+         "metadata.directoryOptOut": "true"},
+        {"sourcedId": "t1", "role": "teacher", "givenName": "Min-jun", "familyName": "Rogers"},
+        {"sourcedId": "t2", "role": "teacher", "givenName": "Mary Ann", "familyName": "Baker"},
+    ]  # fmt: skip
+    d = _detector_for(make_roster, settings, rows)
+    assert found(d, "Reminder: Min-jun Rogers is covering Saturday school.") == []
+    assert found(d, "Mary Ann Baker has detention duty Friday.") == []
+    assert found(d, "MIN JUN ROGERS handles attendance letters") == []
+    # the students themselves are still found, also next to the staff member
+    assert found(d, "Jun Rogers was suspended.") == [(EDU, "Jun Rogers")]
+    assert found(d, "Ann Baker won; Mary Ann Baker coached.") == [(NAME, "Ann Baker")]
+    # staff-only names carry no redaction: they are not student data
+    assert d.redactions(normalize("Min-jun Rogers")) == ()
+
+
+def test_name_glued_by_a_hyphen_to_another_word_is_another_person(
+    detector: RosterDetector,
+) -> None:
+    assert found(detector, "Anna-Maya Chen was suspended.") == []
+    assert found(detector, "Maya Chen-Ortiz was suspended.") == []
+    # an em or en dash is punctuation, not part of a name
+    assert found(detector, "Update\u2014Maya Chen was suspended.") == [(EDU, "Maya Chen")]
+    assert found(detector, "Update\u2013Liam O'Brien won.") == [(NAME, "Liam O'Brien")]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Maya Chen has a 52% in chemistry right now.", "grades"),
+        ("Maya Chen is repeating 8th grade.", "grades"),
+        ("Maya Chen is on the ineligible list this week.", "grades"),
+        ("Maya Chen got a zero on the physics project.", "grades"),
+        ("Maya Chen has missed 12 days of biology.", "attendance"),
+        ("Maya Chen keeps cutting 3rd period.", "attendance"),
+        ("Maya Chen hasn't been in school for two weeks.", "attendance"),
+        ("Maya Chen got ISS for the rest of the week.", "discipline"),
+        ("Get well soon Maya Chen! Out with mono.", "health"),
+        ("Maya Chen was sent to the nurse with a fever.", "health"),
+    ],
+)
+def test_more_record_phrasings(detector: RosterDetector, text: str, category: str) -> None:
+    findings = list(detector.detect(normalize(text)))
+    assert [(f.category, text[f.start : f.end]) for f in findings] == [(EDU, "Maya Chen")]
+    assert findings[0].tags == (f"context:{category}",)
+    assert "52" not in findings[0].explanation and "12" not in findings[0].explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maya Chen missed 3 days of practice with a cold.",
+        "Maya Chen raised 52% in donations for the food drive.",
+        "Maya Chen is in 8th grade and plays the cello.",
+        "Maya Chen is the ISS mission fan club president.",
+    ],
+)
+def test_numeric_phrasings_that_are_not_records(detector: RosterDetector, text: str) -> None:
+    assert found(detector, text) == []

@@ -22,11 +22,17 @@ from sitewatch.detectors.toxicity import (
     DEFAULT_THRESHOLDS,
     DETOXIFY_LABELS,
     LABEL_CATEGORIES,
+    LEXICON_CATEGORIES,
+    LEXICON_KINDS,
+    LEXICON_SCORES,
     DetoxifyModel,
     ProfanityCheckModel,
     ToxicityDetector,
+    ToxicityLexicon,
     ToxicitySettings,
+    compile_lexicon_entry,
     describe_backend,
+    load_lexicon,
     load_self_harm_phrases,
     sentence_spans,
     toxicity_settings,
@@ -56,6 +62,15 @@ def categories(findings: Sequence[Finding]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def profanity() -> ToxicityDetector:
+    """The model alone (lexicon off): these rows pin profanity_check's own behaviour."""
+    detector = ToxicityDetector(ToxicitySettings(lexicon=False), ProfanityCheckModel())
+    detector.load()
+    return detector
+
+
+@pytest.fixture(scope="module")
+def offline_default() -> ToxicityDetector:
+    """The offline default as shipped: profanity_check plus the word lists."""
     detector = ToxicityDetector(ToxicitySettings(), ProfanityCheckModel())
     detector.load()
     return detector
@@ -106,6 +121,130 @@ def test_profanity_check_rows(profanity: ToxicityDetector, text: str, expected: 
         assert EXPLANATION.match(f.explanation), f.explanation
         assert f.severity is Severity.INFO  # severity is the policy's job
         assert text[f.start : f.end] == text.strip()  # one sentence: the whole trimmed post
+
+
+# -- the offline default: model plus lexicon ---------------------------------------------------
+
+LEXICON_EXPLANATION = re.compile(
+    r"^toxicity lexicon: (threat|identity_attack|sexual|targeting|insult|profanity) entry #\d+$"
+)
+
+# (post, categories, incident?) — incident = any finding medium or above by the default policy.
+DEFAULT_ROWS = [
+    ("you are a stupid idiot", ["content.insult", "content.profanity", "content.toxicity"], True),
+    (
+        "@USER you're such a moron",
+        ["content.insult", "content.profanity", "content.toxicity"],
+        True,
+    ),
+    ("he is a clown", ["content.insult"], True),  # the model misses it; targeting finds it
+    ("nobody likes you", ["content.insult"], True),
+    ("I will kill you", ["content.profanity", "content.threat"], True),
+    ("im gonna shoot up the school", ["content.threat"], True),
+    ("i hope he dies", ["content.threat"], True),
+    ("send nudes", ["content.sexual"], True),
+    ("the quiz was dumb", ["content.insult", "content.profanity"], False),  # bare word: low
+    ("this is f u c k i n g annoying", ["content.profanity", "content.toxicity"], True),
+    ("what the sh1t", ["content.profanity", "content.toxicity"], True),  # model reads "shit"
+    ("That drumline was sick!", ["content.profanity"], False),
+    ("Hell yeah we won", ["content.profanity"], False),
+    # no-match rows: school slang, sports, music, clubs
+    ("we killed it", [], False),
+    ("Our drumline killed it at regionals!", [], False),
+    ("The defense crushed it tonight", [], False),
+    ("Shoot your shot at tryouts", [], False),
+    ("Kill the lights for the finale", [], False),
+    ("We're going to destroy Central on Friday", [], False),
+    ("Ho ho ho, merry Christmas from the choir", [], False),
+    ("Garden club: bring a hoe and gloves", ["content.insult"], False),  # bare word: low only
+    ("Trash pickup volunteers meet at 8", [], False),
+    ("The GSA club meets Tuesday in room 204", [], False),
+    ("Email @coach with questions about the bus", [], False),
+    ("damn that was close", [], False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "incident"), DEFAULT_ROWS)
+def test_offline_default_rows(
+    offline_default: ToxicityDetector, text: str, expected: list[str], incident: bool
+) -> None:
+    findings = scan(offline_default, text)
+    assert categories(findings) == expected
+    policy = SeverityPolicy()
+    assert any(policy.apply(f).severity.is_incident for f in findings) is incident
+    for f in findings:
+        assert EXPLANATION.match(f.explanation) or LEXICON_EXPLANATION.match(f.explanation)
+        assert 0 <= f.start < f.end <= len(text)
+        for word in text.split():  # explanations never quote the post
+            if len(word) > 3:
+                assert word.lower() not in f.explanation.lower()
+
+
+def test_lexicon_finding_points_at_the_words() -> None:
+    detector = ToxicityDetector(ToxicitySettings(backend="detoxify"), FakeModel({}))
+    text = "Great game!! But ＵＲ a l0ser, @Sam."
+    (f,) = scan(detector, text)
+    assert f.category == "content.insult"
+    assert text[f.start : f.end] == "ＵＲ a l0ser"
+    assert f.explanation.startswith("toxicity lexicon: targeting entry #")
+    assert f.score == LEXICON_SCORES["targeting"]
+
+
+def test_lexicon_and_model_merge_to_the_stronger_finding_per_category() -> None:
+    detector, _ = fake_detector({"insult": 0.97})
+    (f,) = scan(detector, "you idiot")
+    assert f.category == "content.insult"
+    assert f.explanation.startswith("toxicity model fake: insult 0.97")  # model 0.97 > 0.8
+    detector, _ = fake_detector({"insult": 0.1})
+    (f,) = scan(detector, "you idiot")
+    assert f.explanation.startswith("toxicity lexicon: targeting")
+
+
+def test_lexicon_off_and_backend_none_give_model_and_self_harm_only() -> None:
+    detector, _ = fake_detector({}, thresholds={})
+    assert categories(scan(detector, "you idiot")) == ["content.insult"]
+    off = ToxicityDetector(ToxicitySettings(backend="detoxify", lexicon=False), FakeModel({}))
+    assert scan(off, "you idiot") == []
+    none = ToxicityDetector(ToxicitySettings(backend="none"), None)
+    assert scan(none, "you idiot") == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "matches", "misses"),
+    [
+        ("fuck*", ["fuck", "fucking"], ["fu", "unfuck"]),
+        ("piece of shit", ["piece  of shit", "piece-of-shit"], ["piece of shitake"]),
+        ("[you|u] [a|an]? {insult}", ["you idiot", "u a moron"], ["you are", "youidiot"]),
+        ("{target} [is|'s] {insult}", ["he's idiot", "§sam is idiot"], ["sam is idiot"]),
+        ("shoot up [the|our] school", ["shoot up our school"], ["shoot up the gym"]),
+    ],
+)
+def test_lexicon_entry_syntax(entry: str, matches: list[str], misses: list[str]) -> None:
+    lexicon = ToxicityLexicon({"insult": ["idiot|moron"], "threat": [entry]})
+    for text in matches:
+        assert "threat" in [h.kind for h in lexicon.find(text)], text
+    for text in misses:
+        assert [h.kind for h in lexicon.find(text) if h.kind == "threat"] == [], text
+
+
+@pytest.mark.parametrize("entry", ["[a|b", "{nope} x", "[a]? b", "a ]b["])
+def test_lexicon_entry_syntax_errors(entry: str) -> None:
+    with pytest.raises(ValueError, match=r"brackets|placeholder|optional"):
+        compile_lexicon_entry(entry, {})
+
+
+def test_lexicons_ship_as_data() -> None:
+    lexicon = ToxicityLexicon.load()
+    assert lexicon.kinds == LEXICON_KINDS
+    assert all(lexicon.sizes[k] > 0 for k in LEXICON_KINDS)
+    assert set(LEXICON_CATEGORIES) == set(LEXICON_SCORES) == set(LEXICON_KINDS)
+    profanity = load_lexicon("profanity")
+    assert "fuck*" in profanity
+    assert not {"damn", "hell", "crap", "sick"} & set(profanity)  # school slang stays out
+    policy = SeverityPolicy()
+    # bare insult words are weak (low); everything else keeps its category's severity
+    assert policy.weak_score > LEXICON_SCORES["insult"]
+    assert min(v for k, v in LEXICON_SCORES.items() if k != "insult") >= policy.weak_score
 
 
 def test_profanity_check_is_a_protocol_model() -> None:

@@ -56,6 +56,7 @@ class Fault:
     malformed: bool = False
     delay: float = 0.0
     body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class FakeServer:
@@ -102,7 +103,9 @@ class FakeServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # -- lifecycle ---------------------------------------------------------------------------
     @property
@@ -129,12 +132,19 @@ class FakeServer:
 
     # -- knobs -------------------------------------------------------------------------------
     def fail(
-        self, status: int, *, times: int = 1, retry_after: float | None = None, body: Any = None
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: float | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         """The next ``times`` API requests answer ``status`` (429 with Retry-After, 5xx …)."""
         with self._lock:
             self._faults.extend(
-                Fault(status=status, retry_after=retry_after, body=body) for _ in range(times)
+                Fault(status=status, retry_after=retry_after, body=body, headers=headers or {})
+                for _ in range(times)
             )
 
     def malformed(self, *, times: int = 1) -> None:
@@ -177,7 +187,7 @@ class FakeServer:
             if fault.delay:
                 time.sleep(fault.delay)
             if fault.status is not None:
-                headers = {}
+                headers = dict(fault.headers)
                 if fault.retry_after is not None:
                     headers["Retry-After"] = str(int(fault.retry_after))
                 body = fault.body if fault.body is not None else self.error_body(fault.status)

@@ -11,10 +11,13 @@ from typing import Any
 import click
 
 from sitewatch import __version__
+from sitewatch.cli.audit import audit_group
 from sitewatch.cli.config_cmd import config_group
+from sitewatch.cli.consent import consent_group
 from sitewatch.cli.db import db_group
 from sitewatch.cli.incidents import incidents_group
 from sitewatch.cli.models import models_command
+from sitewatch.cli.report import report_group
 from sitewatch.cli.run import run_command
 from sitewatch.cli.scan import scan_command
 from sitewatch.cli.sites import sites_group
@@ -43,6 +46,9 @@ cli.add_command(incidents_group)
 cli.add_command(models_command)
 cli.add_command(scan_command)
 cli.add_command(sites_group)
+cli.add_command(consent_group)
+cli.add_command(audit_group)
+cli.add_command(report_group)
 
 
 def main() -> None:

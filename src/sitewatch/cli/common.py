@@ -50,3 +50,17 @@ def _cell(value: Any) -> str:
     text = str(value)
     # Content from platforms may hold control or bidi characters: never let them reach a TTY.
     return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def terminal_safe(text: str) -> str:
+    """Hostile text made safe to print: control, escape and bidi characters are shown as
+    \\uXXXX instead of acting on the terminal; newlines and tabs stay."""
+    out = []
+    for ch in text:
+        if ch in "\n\t" or (
+            ch.isprintable() and not 0x202A <= ord(ch) <= 0x202E and not 0x2066 <= ord(ch) <= 0x2069
+        ):
+            out.append(ch)
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)

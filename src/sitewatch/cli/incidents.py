@@ -7,8 +7,10 @@ import json
 import click
 
 from sitewatch.bootstrap import open_store
-from sitewatch.cli.common import config_option, load, table
+from sitewatch.cli.actor import actor_option, cli_source
+from sitewatch.cli.common import config_option, load, table, terminal_safe
 from sitewatch.models import Severity
+from sitewatch.redact import redact
 
 STATUSES = ("open", "acknowledged", "resolved", "false_positive")
 
@@ -127,3 +129,27 @@ def show_cmd(config_path: str, incident_id: int, fmt: str) -> None:
     if mail:
         click.echo("")
         click.echo(table(["message-id", "status", "delivered to"], mail))
+
+
+@incidents_group.command("evidence")
+@config_option
+@actor_option
+@click.argument("incident_id", type=int)
+@click.option(
+    "--reveal", is_flag=True, help="Show student names, numbers and contacts unmasked (audited)."
+)
+def evidence_cmd(config_path: str, actor: str, incident_id: int, reveal: bool) -> None:
+    """Print the post held as evidence, masked unless --reveal. Every view is audited."""
+    store = open_store(load(config_path))
+    try:
+        found = store.view_evidence(incident_id, actor=actor, source=cli_source(), revealed=reveal)
+    finally:
+        store.close()
+    if found is None:
+        raise click.ClickException(f"no incident #{incident_id}")
+    text, spans = found
+    if text is None:
+        click.echo("(the evidence was purged by the retention policy)")
+        return
+    shown = text if reveal else redact(text, spans)
+    click.echo(terminal_safe(shown))

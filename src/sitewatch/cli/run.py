@@ -21,7 +21,7 @@ def run_command(config_path: str, once: bool) -> None:
     pipeline = build_pipeline(settings, roster)
     store = open_store(settings)
     try:
-        daemon = Daemon(settings, store, pipeline)
+        daemon = Daemon(settings, store, pipeline, roster=roster)
         with daemon.signals():
             if once:
                 report = daemon.run_once()
@@ -42,6 +42,13 @@ def _summary(report: PassReport, transport: str, settings: object) -> str:
         f"scanned {report.posts_scanned} new post(s); skipped {report.items_skipped} "
         "unreadable item(s)"
     )
+    if report.policy_incidents:
+        lines.append(
+            f"filed {len(report.policy_incidents)} policy incident(s): "
+            f"#{', #'.join(str(i) for i in report.policy_incidents)}"
+        )
+    if report.notices:
+        lines.append(f"queued {len(report.notices)} approval-review reminder(s)")
     opened = report.incidents_opened
     lines.append(
         f"filed {len(opened)} new incident(s)"

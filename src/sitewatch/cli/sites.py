@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import click
@@ -26,7 +27,11 @@ def list_cmd(config_path: str) -> None:
     settings = load(config_path)
     store = open_store(settings)
     try:
-        store.sync_sites(registry(settings.site_models(), store.clock().date()))
+        store.sync_sites(
+            registry(
+                settings.site_models(), store.clock().date(), settings.policy.expiry_grace_days
+            )
+        )
         rows = store.list_sites()
     finally:
         store.close()
@@ -87,3 +92,88 @@ def check_cmd(config_path: str, name: str | None) -> None:
     click.echo(table(["site", "platform", "approved", "access", "detail"], rows))
     if failed:
         raise SystemExit(1)
+
+
+@sites_group.command("show")
+@config_option
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def show_cmd(config_path: str, name: str, fmt: str) -> None:
+    """One site's registry record (approval, sponsors, access, costs) and its history."""
+    settings = load(config_path)
+    store = open_store(settings)
+    try:
+        store.sync_sites(
+            registry(
+                settings.site_models(), store.clock().date(), settings.policy.expiry_grace_days
+            )
+        )
+        record = store.site_row(name)
+        history = store.site_history(name) if record else []
+    finally:
+        store.close()
+    if record is None:
+        raise click.ClickException(f"no site named {name!r}")
+    if fmt == "json":
+        record["history"] = [
+            {"at": h.at.isoformat(), "actor": h.actor, "changed": list(h.changed)} for h in history
+        ]
+        click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    click.echo(
+        f"site {name}  [{record['state']}]  "
+        f"{'monitored' if record['pollable'] else 'NOT monitored'}"
+    )
+    for label, key in (
+        ("platform", "platform"),
+        ("target", "target"),
+        ("sponsor", "sponsor"),
+        ("backup", "backup_sponsor"),
+        ("approved by", "approval_by"),
+        ("approved on", "approval_on"),
+        ("approval ref", "approval_ref"),
+        ("review by", "review_by"),
+        ("why", "status_reason"),
+        ("health", "health"),
+        ("last good poll", "last_success_at"),
+        ("access check", "access_detail"),
+    ):
+        click.echo(f"  {label + ':':15} {record.get(key) if record.get(key) is not None else '-'}")
+    who = [
+        w
+        for w, k in (
+            ("administrators", "access_administrators"),
+            ("technology staff", "access_tech_staff"),
+        )
+        if record.get(k)
+    ]
+    click.echo(
+        f"  {'access for:':15} {', '.join(who) or 'not required'}"
+        + (f" ({record['access_note']})" if record.get("access_note") else "")
+    )
+    costs = record.get("costs") or []
+    if costs:
+        click.echo("")
+        click.echo(
+            table(
+                ["cost item", "amount", "approved by", "on", "ref"],
+                [
+                    [
+                        c.get("item"),
+                        f"{float(c.get('amount', 0)):.2f}",
+                        c.get("approved_by") or "NOT APPROVED",
+                        c.get("approved_on"),
+                        c.get("ref"),
+                    ]
+                    for c in costs
+                ],
+            )
+        )
+    if history:
+        click.echo("")
+        click.echo(
+            table(
+                ["changed at (UTC)", "by", "fields"],
+                [[h.at.strftime("%Y-%m-%d %H:%M"), h.actor, ", ".join(h.changed)] for h in history],
+            )
+        )

@@ -175,15 +175,28 @@ class PatternDetector:
         self._loaded = True
 
     def detect(self, doc: Document) -> Sequence[Finding]:
+        """Every validated match of every pattern; earlier patterns win overlapping spans.
+
+        Linear in the number of matches (hostile posts hold tens of thousands): ``finditer``
+        yields one pattern's matches in order and without overlap, so they are checked
+        against the spans earlier patterns took by walking one cursor through that sorted,
+        disjoint list, then merged into it, instead of scanning every taken span per match.
+        """
         if not self._loaded:
             self.load()
         findings: list[Finding] = []
-        taken: list[tuple[int, int]] = []
+        taken: list[tuple[int, int]] = []  # sorted by start, pairwise disjoint
         for spec, regex in self._compiled:
+            added: list[tuple[int, int]] = []
+            i = 0
             for m in regex.finditer(doc.text):
                 start, end = m.span()
-                if start == end or any(s < end and start < e for s, e in taken):
+                if start == end:
                     continue
+                while i < len(taken) and taken[i][1] <= start:
+                    i += 1  # starts only grow, so the cursor never moves back
+                if i < len(taken) and taken[i][0] < end:
+                    continue  # overlaps a span an earlier pattern reported
                 if not self.validate(m):
                     continue
                 word = self.context_word(doc.text, start, end)
@@ -191,7 +204,7 @@ class PatternDetector:
                     continue
                 score = round(min(1.0, spec.score + (self.context_boost if word else 0.0)), 4)
                 o_start, o_end = doc.to_original(start, end)
-                taken.append((start, end))
+                added.append((start, end))
                 findings.append(
                     Finding(
                         category=self.category,
@@ -202,6 +215,9 @@ class PatternDetector:
                         explanation=self.describe(spec, word),
                     )
                 )
+            if added:
+                # Two sorted runs: timsort merges them in linear time.
+                taken = sorted(taken + added) if taken else added
         return findings
 
     def validate(self, match: re.Match[str]) -> bool:

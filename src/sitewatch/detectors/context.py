@@ -8,6 +8,7 @@ adds words by pointing ``detection.context_dir`` at a folder with files of the s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -21,6 +22,7 @@ from sitewatch.scan.normalize import Document
 __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
+    "PATTERNS",
     "ContextHit",
     "ContextMatcher",
     "load_vocabularies",
@@ -35,6 +37,37 @@ CATEGORIES: Final[tuple[str, ...]] = (
     "iep_504",
     "special_education",
 )
+# Record phrasings with a number in them, which a word list cannot enumerate: "has a 52% in
+# chemistry", "missed 12 days", "cutting 3rd period", "repeating 8th grade". Matched on the
+# normalized text; the hit's term is the pattern's description, never the post's words.
+_ORDINAL: Final[str] = (
+    r"(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+    r"|tenth|eleventh|twelfth)"
+)
+PATTERNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "grades": (
+        (
+            "percentage grade",
+            r"(?<!\w)(?:has|had|have|got|gets|getting|with|earned|earning|at|holding)\s+an?"
+            r"\s+\d{1,3}(?:\.\d+)?\s?%\s+(?:in|on)(?!\w)",
+        ),
+        ("repeating a grade", rf"(?<!\w)(?:repeat|repeating|repeated)\s+{_ORDINAL}\s+grade(?!\w)"),
+    ),
+    "attendance": (
+        (
+            "days missed",
+            r"(?<!\w)missed\s+(?:\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|several)"
+            r"\s+(?:more\s+|straight\s+|school\s+)?(?:days|weeks|classes|periods)(?!\w)"
+            r"(?!\s+of\s+(?:practice|rehearsal|camp|the\s+season))",
+        ),
+        (
+            "cutting class",
+            rf"(?<!\w)(?:cut|cuts|cutting|skip|skips|skipped|skipping|ditch|ditched|ditching)"
+            rf"\s+{_ORDINAL}\s+(?:period|hour|block)(?!\w)",
+        ),
+    ),
+}
+
 CATEGORY_LABELS: Final[dict[str, str]] = {
     "grades": "grades",
     "discipline": "discipline",
@@ -120,10 +153,23 @@ class ContextHit:
 class ContextMatcher:
     """Finds every vocabulary phrase in a Document with one automaton pass."""
 
-    def __init__(self, vocabularies: Mapping[str, Sequence[str]]) -> None:
+    def __init__(
+        self,
+        vocabularies: Mapping[str, Sequence[str]],
+        patterns: Mapping[str, Sequence[tuple[str, str]]] = PATTERNS,
+    ) -> None:
         self._matcher: PhraseMatcher[str] = PhraseMatcher(
             (term, category) for category, terms in vocabularies.items() for term in terms
         )
+        # One alternation, one pass: the group that matched names the category and label.
+        self._pattern_meta: dict[str, tuple[str, str]] = {}
+        alternatives: list[str] = []
+        for category, specs in patterns.items():
+            for label, regex in specs:
+                group = f"p{len(alternatives)}"
+                self._pattern_meta[group] = (category, label)
+                alternatives.append(f"(?P<{group}>{regex})")
+        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
 
     @classmethod
     def load(cls, extra_dir: Path | None = None) -> ContextMatcher:
@@ -135,5 +181,9 @@ class ContextMatcher:
         for hit in self._matcher.find(doc.text):
             for category in hit.payloads:
                 hits.append(ContextHit(hit.start, hit.end, category, hit.key))
+        if self._pattern is not None:
+            for m in self._pattern.finditer(doc.text):
+                category, label = self._pattern_meta[m.lastgroup or ""]
+                hits.append(ContextHit(m.start(), m.end(), category, label))
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         return hits

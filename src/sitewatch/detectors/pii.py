@@ -7,9 +7,10 @@ never the matched value.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Sequence
-from typing import ClassVar, Final, Self
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, ClassVar, Final, Self
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
@@ -19,6 +20,7 @@ from sitewatch.detectors.base import (
     PatternDetector,
     PatternSpec,
     find_context_word,
+    is_word_char,
     word_regex,
 )
 from sitewatch.exceptions import ConfigError
@@ -26,6 +28,8 @@ from sitewatch.models import Finding
 from sitewatch.scan.normalize import Document
 
 __all__ = [
+    "AddressDetector",
+    "BirthdateDetector",
     "EmailDetector",
     "PhoneDetector",
     "SsnDetector",
@@ -102,52 +106,141 @@ class EmailDetector(PatternDetector):
         return findings
 
 
+_NON_DIGITS: Final[re.Pattern[str]] = re.compile(r"\D+")
+
+
 class PhoneDetector:
-    """Phone numbers valid for the district's region (libphonenumber), minus district lines."""
+    """Phone numbers, minus district lines, student numbers and digit groups that are not phones.
+
+    Two rules, both on the normalized text:
+
+    1. libphonenumber (``Leniency.VALID``): numbers valid for the district's region, or for
+       the country their "+code" names. A context word up to ``CONTEXT_BEFORE`` characters
+       before the number raises the score.
+    2. Phone-shaped digit groups libphonenumber rejects (local numbers of other countries
+       written without their country code, "0490 75 40 81"; invented US numbers): 7-15
+       digits in groups with one separator (space, dot, hyphen) between two groups,
+       optionally a "+country" code, a parenthesized area code or "(0)" and an extension.
+       They count ONLY next to a phone word (``loose_context_words``): within
+       ``LOOSE_BEFORE`` characters before the number, or ``LOOSE_AFTER`` after it on the
+       same line (directory lines put the label after: "416 60 039 office").
+
+    Never phones, under either rule: IPv4 addresses, dates, time ranges, years, decimals,
+    prices, ZIP+4 codes, SSN shapes (and nine digits next to SSN words), the district's
+    student numbers (``student_id_pattern``: StudentIdDetector reports those, and the
+    pipeline only merges overlapping findings of ONE category), allow-listed district lines.
+    """
 
     name: str = "phone"
     category: ClassVar[str] = "pii.phone"
     BASE_SCORE: ClassVar[float] = 0.7
     CONTEXT_BOOST: ClassVar[float] = 0.2
     CONTEXT_BEFORE: ClassVar[int] = 40
+    LOOSE_SCORE: ClassVar[float] = 0.75  # rule 2 always has its context word
+    LOOSE_BEFORE: ClassVar[int] = 40  # normalized characters before a rule-2 number
+    LOOSE_AFTER: ClassVar[int] = 12  # ... and after it, never past the end of its line
+    # Fewer digits than this in the whole post cannot hold a valid number in any region
+    # (the shortest, with a country code, have 7: "+683 4002").
+    MIN_DIGITS: ClassVar[int] = 7
+    MAX_DIGITS: ClassVar[int] = 15  # E.164
     context_words: ClassVar[tuple[str, ...]] = (
         "call", "calling", "text", "txt", "texting", "cell", "cellphone", "phone", "mobile",
         "number", "num", "no.", "#", "reach", "contact", "tel", "telephone", "dial", "ring",
         "whatsapp", "signal", "sms", "digits", "hmu", "hit me up",
     )  # fmt: skip
+    # Rule 2's words: stricter than the boost words above ("#", "no.", "digits", "ring" are
+    # as often about orders, jerseys and scores).
+    loose_context_words: ClassVar[tuple[str, ...]] = (
+        "phone", "phones", "phone#", "telephone", "tel", "mobile", "cell", "cellphone",
+        "landline", "call", "calls", "calling", "called", "text", "texts", "texting", "txt",
+        "sms", "whatsapp", "desk", "fax", "office", "messages to", "message me", "contact",
+        "reach", "reach me", "number", "dial", "hmu", "hit me up",
+    )  # fmt: skip
+    # "<word> number" that names some other number ("order number", "student number").
+    not_phone_qualifiers: ClassVar[frozenset[str]] = frozenset(
+        {"student", "id", "lunch", "badge", "locker", "order", "account", "acct", "case",
+         "ticket", "tracking", "confirmation", "reference", "ref", "serial", "invoice",
+         "policy", "room", "jersey", "seat", "license", "licence", "member", "employee",
+         "routing", "card", "isbn", "model", "part", "item", "pin", "bus", "permit", "check",
+         "receipt", "transaction", "security", "ssn", "tax", "passport", "registration",
+         "claim", "house", "apartment", "unit", "suite", "page", "lot", "flight"}
+    )  # fmt: skip
+    _LOOSE: ClassVar[re.Pattern[str]] = re.compile(
+        # not inside a word or a longer number ("1,234,567", "12:30"), not after a currency
+        r"(?<![\w+#$€£¥])(?<!\d[ .,/:\-])(?<![$€£¥] )"
+        r"(?P<number>"
+        r"(?:\+\d{1,3}[ .\-]?)?"  # country code
+        r"(?:\(\d{1,4}\)[ .\-]?)?"  # area code, or the "(0)" trunk prefix
+        r"\d+(?:[ .\-]\d+){0,7}"  # digit groups, one separator between two groups
+        r")"
+        r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,6})?"  # extension
+        r"(?![\w%$€£¥])(?![ .,/:\-]\d)"  # not before more digits, a percent, a currency
+    )
+    _PRICE_AFTER: ClassVar[re.Pattern[str]] = re.compile(
+        r"[ ]?(?:usd|eur|gbp|dollars?|euros?|bucks|pounds)(?!\w)"
+    )
+    _GROUP: ClassVar[re.Pattern[str]] = re.compile(r"\d+")
+    _YEAR: ClassVar[re.Pattern[str]] = re.compile(r"(?:19|20)\d\d")
+    _WORD_BEFORE: ClassVar[re.Pattern[str]] = re.compile(r"([\w']+)[ \t]*\Z")
+    # What labels a number as another kind: "order number: 1234567", "case #1234567".
+    _LABEL_BEFORE: ClassVar[re.Pattern[str]] = re.compile(
+        r"([\w']+)[ \t]*(?:number|num|no\.?|nr\.?|#)?[ \t]*[:#]?[ \t]*\Z"
+    )
 
-    def __init__(self, allow_phones: Sequence[str] = (), region: str = "US") -> None:
+    def __init__(
+        self,
+        allow_phones: Sequence[str] = (),
+        region: str = "US",
+        student_id_pattern: str | None = None,
+    ) -> None:
         self.region = region.upper()
         self.allowed: frozenset[str] = frozenset()
+        self._allowed_national: tuple[str, ...] = ()
         self._allow_raw = tuple(allow_phones)
         self._context = word_regex(self.context_words)
+        self._loose_context = word_regex(self.loose_context_words)
+        self._ssn_context = word_regex(SsnDetector.context_words)
+        # Case-insensitive on the folded text, as StudentIdDetector runs it.
+        self._student_id = re.compile(student_id_pattern, re.I) if student_id_pattern else None
+        self._nanp = phonenumbers.country_code_for_region(self.region) == 1
         self._loaded = False
 
     @classmethod
     def from_context(cls, ctx: DetectorContext) -> Self:
         pii = ctx.settings.detection.pii
-        return cls(pii.allow_phones, pii.default_region)
+        return cls(pii.allow_phones, pii.default_region, pii.student_id_pattern)
 
     def load(self) -> None:
         allowed: set[str] = set()
+        national: set[str] = set()
         for i, raw in enumerate(self._allow_raw):
             number = e164(raw, self.region)
             if number is None:
                 raise ConfigError(f"detection.pii.allow_phones[{i}]: not a phone number")
             allowed.add(number)
+            national.add(str(phonenumbers.parse(raw, self.region).national_number))
         self.allowed = frozenset(allowed)
+        self._allowed_national = tuple(sorted(national))
         self._loaded = True
 
     def detect(self, doc: Document) -> Sequence[Finding]:
         if not self._loaded:
             self.load()
         findings: list[Finding] = []
-        for match in PhoneNumberMatcher(doc.text, self.region, leniency=Leniency.VALID):
+        if len(_NON_DIGITS.sub("", doc.text)) < self.MIN_DIGITS:
+            return findings  # most posts: no phone-length digit count, skip the matcher
+        text = doc.text
+        students = self._student_spans(text)
+        claimed: list[tuple[int, int]] = []  # rule 1's spans, reported or not
+        for match in PhoneNumberMatcher(text, self.region, leniency=Leniency.VALID):
+            claimed.append((match.start, match.end))
             number = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
-            if number in self.allowed:
+            if number in self.allowed or self._other_number(text[match.start : match.end]):
+                continue
+            if self._covered(students, match.start, match.end):
                 continue
             word = find_context_word(
-                self._context, doc.text, match.start, match.end, self.CONTEXT_BEFORE, 0
+                self._context, text, match.start, match.end, self.CONTEXT_BEFORE, 0
             )
             score = round(min(1.0, self.BASE_SCORE + (self.CONTEXT_BOOST if word else 0.0)), 4)
             region = phonenumbers.region_code_for_number(match.number) or "unknown region"
@@ -156,7 +249,162 @@ class PhoneDetector:
                 why += f" + context word '{word}'"
             start, end = doc.to_original(match.start, match.end)
             findings.append(Finding(self.category, start, end, score, self.name, why))
+        findings.extend(self._loose(doc, claimed, students))
+        findings.sort(key=lambda f: f.start)
         return findings
+
+    def _loose(
+        self, doc: Document, claimed: list[tuple[int, int]], students: list[tuple[int, int]]
+    ) -> Iterator[Finding]:
+        """Rule 2 (see the class docstring). Linear: one regex pass, one context pass."""
+        text = doc.text
+        hits: list[tuple[int, int, str]] | None = None  # context words, found on first need
+        hit_starts: list[int] = []
+        i = 0  # rule-1 spans come in text order, and so do these matches
+        for m in self._LOOSE.finditer(text):
+            start, end = m.span()
+            while i < len(claimed) and claimed[i][1] <= start:
+                i += 1
+            if i < len(claimed) and claimed[i][0] < end:
+                continue  # rule 1 decided (a finding, or an allow-listed line)
+            number = m.group("number")
+            digits = "".join(self._GROUP.findall(number))
+            if not self.MIN_DIGITS <= len(digits) <= self.MAX_DIGITS:
+                continue
+            if self._other_number(number) or self._nanp_misfit(number):
+                continue
+            if self._PRICE_AFTER.match(text, end) or self._covered(students, start, end):
+                continue
+            if self._allowed_line(number, digits) or self._labelled_other(text, start):
+                continue
+            if hits is None:
+                hits = self._context_hits(text)
+                hit_starts = [h[0] for h in hits]
+            word = self._nearest(text, hits, hit_starts, start, end)
+            if word is None:
+                continue
+            if len(digits) == 9 and find_context_word(
+                self._ssn_context, text, start, end, self.LOOSE_BEFORE, self.LOOSE_AFTER
+            ):
+                continue  # nine digits next to "SSN" are SsnDetector's
+            o_start, o_end = doc.to_original(start, end)
+            why = f"phone-number shape + context word '{word}'"
+            yield Finding(self.category, o_start, o_end, self.LOOSE_SCORE, self.name, why)
+
+    def _other_number(self, number: str) -> bool:
+        """A plain digit group (no "+code", no parentheses) that is something else."""
+        if number.startswith("+") or "(" in number:
+            return False  # written the way only phone numbers are
+        groups = self._GROUP.findall(number)
+        seps = self._GROUP.sub("", number)
+        sizes = [len(g) for g in groups]
+        values = [int(g) for g in groups]
+        if len(groups) == 4 and seps == "..." and max(sizes) <= 3 and max(values) <= 255:
+            return True  # IPv4 address: 36.160.14.148
+        if len(groups) == 2 and seps == ".":
+            return True  # decimal: 3.14159265
+        if sizes == [3, 2, 4]:
+            return True  # SSN shape, whatever the separators
+        if sizes == [5, 4]:
+            return True  # ZIP+4, or a house number and a street number: "17031 2202 Rissik St"
+        if len(groups) == 1 and len(number) >= 13 and self._luhn(number):
+            return True  # a payment card number (13-19 digits, Luhn check digit)
+        if all(self._YEAR.fullmatch(g) for g in groups):
+            return True  # years: 2023-2024
+        if len(groups) == 3:
+            if self._YEAR.fullmatch(groups[0]) and sizes[1] <= 2 and sizes[2] <= 2:
+                return 1 <= values[1] <= 12 and 1 <= values[2] <= 31  # ISO date
+            if self._YEAR.fullmatch(groups[2]) and sizes[0] <= 2 and sizes[1] <= 2:
+                a, b = values[0], values[1]  # day-month-year or month-day-year
+                return (1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31)
+        if len(groups) == 4 and seps == ".-." and max(sizes) <= 2:
+            return values[0] <= 24 and values[1] <= 59 and values[2] <= 24 and values[3] <= 59
+        return False
+
+    @staticmethod
+    def _luhn(digits: str) -> bool:
+        """The Luhn (mod 10) check digit of payment card numbers is right."""
+        total = 0
+        for k, ch in enumerate(reversed(digits)):
+            d = int(ch) * (2 if k % 2 else 1)
+            total += d - 9 if d > 9 else d
+        return total % 10 == 0
+
+    def _nanp_misfit(self, number: str) -> bool:
+        """North American districts only: "NNN-NNN-N", a US-style number a digit short or
+        long ("425-882-909": a typo or some code, not a line to call), and 555-01NN, the
+        exchange reserved for fiction (films, examples: no one answers it)."""
+        if not self._nanp or number.startswith("+") or "(" in number:
+            return False
+        groups = self._GROUP.findall(number)
+        digits = "".join(groups)
+        if len(digits) == 7 and digits.startswith("55501"):
+            return True
+        sizes = [len(g) for g in groups]
+        seps = self._GROUP.sub("", number)
+        return len(groups) == 3 and sizes[:2] == [3, 3] and sizes[2] != 4 and seps in ("--", "..")
+
+    def _allowed_line(self, number: str, digits: str) -> bool:
+        """A district line, also when written without its area code ("office: 555-0100")."""
+        if not self.allowed:
+            return False
+        if e164(number, self.region) in self.allowed:
+            return True
+        return not number.startswith("+") and any(
+            n.endswith(digits) for n in self._allowed_national
+        )
+
+    def _labelled_other(self, text: str, start: int) -> bool:
+        """The number right after a label naming another kind ("order number 1234567")."""
+        label = self._LABEL_BEFORE.search(text, max(0, start - 40), start)
+        return label is not None and label.group(1) in self.not_phone_qualifiers
+
+    def _student_spans(self, text: str) -> list[tuple[int, int]]:
+        """The district's student numbers in ``text``, in order (``finditer``: disjoint)."""
+        if self._student_id is None:
+            return []
+        return [m.span() for m in self._student_id.finditer(text) if m.end() > m.start()]
+
+    @staticmethod
+    def _covered(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+        """``[start, end)`` lies inside one of the sorted, disjoint ``spans``."""
+        k = bisect.bisect_right(spans, start, key=lambda s: s[0]) - 1
+        return k >= 0 and spans[k][1] >= end
+
+    def _context_hits(self, text: str) -> list[tuple[int, int, str]]:
+        """Rule 2's context words in ``text``, in order, without "<order/student/...> number"."""
+        if self._loose_context is None:
+            return []
+        hits: list[tuple[int, int, str]] = []
+        for m in self._loose_context.finditer(text):
+            word = " ".join(m.group().split())
+            if word == "number":
+                before = self._WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                if before is not None and before.group(1) in self.not_phone_qualifiers:
+                    continue
+            hits.append((m.start(), m.end(), word))
+        return hits
+
+    def _nearest(
+        self, text: str, hits: list[tuple[int, int, str]], starts: list[int], start: int, end: int
+    ) -> str | None:
+        """The nearest context word in rule 2's window around ``text[start:end]``."""
+        lo = start - self.LOOSE_BEFORE
+        hi = end + self.LOOSE_AFTER
+        newline = text.find("\n", end, hi)
+        if newline != -1:
+            hi = newline
+        best: tuple[int, str] | None = None
+        k = bisect.bisect_left(starts, lo)
+        while k < len(hits) and hits[k][0] < hi:
+            h_start, h_end, word = hits[k]
+            k += 1
+            if h_start < end and start < h_end:
+                continue
+            distance = start - h_end if h_end <= start else h_start - end
+            if best is None or distance < best[0]:
+                best = (distance, word)
+        return best[1] if best else None
 
 
 _INVALID_SSNS: Final[frozenset[str]] = frozenset(
@@ -170,13 +418,20 @@ _INVALID_SSNS: Final[frozenset[str]] = frozenset(
 
 
 class SsnDetector(PatternDetector):
-    """US Social Security numbers, with the SSA's never-issued ranges rejected."""
+    """US Social Security numbers, with the SSA's never-issued ranges rejected.
+
+    Half-separated forms ("078-051121", "07805-1121") are how people mistype an SSN, but
+    the same shapes are ZIP+4 codes and order numbers: they count only next to a strong
+    SSN word (``strong_context_words``: "ssn", "social security", ...; "social" alone is
+    not enough, "social studies" is a class).
+    """
 
     name: str = "ssn"
     category: ClassVar[str] = "pii.ssn"
     context_boost: ClassVar[float] = 0.1
     context_before: ClassVar[int] = 40
     context_after: ClassVar[int] = 20
+    HALF_SCORE: ClassVar[float] = 0.75  # + context_boost: always next to context
     patterns: ClassVar[tuple[PatternSpec, ...]] = (
         PatternSpec(
             "SSN (NNN-NN-NNNN)",
@@ -189,14 +444,31 @@ class SsnDetector(PatternDetector):
             0.85,
             needs_context=True,
         ),
+        PatternSpec(
+            "SSN (NNN-NNNNNN)",
+            r"(?<![\w\-])(?<!\d\.)(\d{3})([\- ])(\d{2})(\d{4})(?![\w\-]|\.\d)",
+            HALF_SCORE,
+            needs_context=True,
+        ),
+        PatternSpec(
+            "SSN (NNNNN-NNNN)",
+            r"(?<![\w\-])(?<!\d\.)(\d{3})()(\d{2})[\- ](\d{4})(?![\w\-]|\.\d)",
+            HALF_SCORE,
+            needs_context=True,
+        ),
     )
     context_words: ClassVar[tuple[str, ...]] = (
         "ssn", "ssns", "ssn#", "ss#", "ss #", "ss no", "soc sec", "social security",
         "social security number", "social security #", "social", "ssa",
     )  # fmt: skip
+    strong_context_words: ClassVar[tuple[str, ...]] = tuple(
+        w for w in context_words if w != "social"
+    )
+    _half_patterns: ClassVar[frozenset[str]] = frozenset(s.regex for s in patterns[2:])
 
     def __init__(self) -> None:
         super().__init__()
+        self._strong_context = word_regex(self.strong_context_words)
 
     def validate(self, match: re.Match[str]) -> bool:
         area, group, serial = match.group(1), match.group(3), match.group(4)
@@ -205,7 +477,21 @@ class SsnDetector(PatternDetector):
             return False
         if group == "00" or serial == "0000":
             return False
-        return digits not in _INVALID_SSNS and len(set(digits)) > 1
+        if digits in _INVALID_SSNS or len(set(digits)) == 1:
+            return False
+        if match.re.pattern in self._half_patterns:
+            return self._strong_word(match) is not None
+        return True
+
+    def _strong_word(self, match: re.Match[str]) -> str | None:
+        return find_context_word(
+            self._strong_context,
+            match.string,
+            match.start(),
+            match.end(),
+            self.context_before,
+            self.context_after,
+        )
 
 
 class StudentIdDetector(PatternDetector):
@@ -239,3 +525,754 @@ class StudentIdDetector(PatternDetector):
         # it runs on the case-folded normalized text.
         spec = PatternSpec("district student-number", self.pattern, self.BASE_SCORE, re.I)
         self._compiled = [(spec, spec.compile())]
+
+
+# -- street addresses -----------------------------------------------------------------------------
+
+# USPS Publication 28, appendix C1: street suffixes with the common abbreviations people
+# write. Data, not code: extend here. Keys are the USPS standard abbreviation.
+STREET_SUFFIXES: Final[dict[str, tuple[str, ...]]] = {
+    "aly": ("alley", "ally", "aly"),
+    "anx": ("annex", "anex", "annx", "anx"),
+    "arc": ("arcade", "arc"),
+    "ave": ("avenue", "ave", "av", "aven", "avenu", "avn", "avnue"),
+    "byu": ("bayou", "bayoo", "byu"),
+    "bch": ("beach", "bch"),
+    "bnd": ("bend", "bnd"),
+    "blf": ("bluff", "bluf", "blf"),
+    "btm": ("bottom", "bottm", "bot", "btm"),
+    "blvd": ("boulevard", "boulv", "boul", "blvd"),
+    "br": ("branch", "brnch", "br"),
+    "brg": ("bridge", "brdge", "brg"),
+    "brk": ("brook", "brk"),
+    "byp": ("bypass", "bypa", "bypas", "byps", "byp"),
+    "cp": ("camp", "cmp", "cp"),
+    "cyn": ("canyon", "canyn", "cnyn", "cyn"),
+    "cpe": ("cape", "cpe"),
+    "cswy": ("causeway", "causwa", "cswy"),
+    "ctr": ("center", "centre", "centr", "cnter", "cntr", "cent", "cen", "ctr"),
+    "cir": ("circle", "circl", "circ", "crcl", "crcle", "cir"),
+    "clf": ("cliff", "clf"),
+    "clb": ("club", "clb"),
+    "cmn": ("common", "cmn"),
+    "cmns": ("commons", "cmns"),
+    "cor": ("corner", "cor"),
+    "crse": ("course", "crse"),
+    "ct": ("court", "crt", "ct"),
+    "cts": ("courts", "cts"),
+    "cv": ("cove", "cv"),
+    "crk": ("creek", "crk"),
+    "cres": ("crescent", "crsent", "crsnt", "cres"),
+    "crst": ("crest", "crst"),
+    "xing": ("crossing", "crssng", "xing"),
+    "xrd": ("crossroad", "xrd"),
+    "curv": ("curve", "curv"),
+    "dl": ("dale", "dl"),
+    "dm": ("dam", "dm"),
+    "dv": ("divide", "div", "dvd", "dv"),
+    "dr": ("drive", "driv", "drv", "dr"),
+    "est": ("estate", "est"),
+    "ests": ("estates", "ests"),
+    "expy": ("expressway", "express", "expw", "expr", "expy", "exp"),
+    "ext": ("extension", "extn", "extnsn", "ext"),
+    "fls": ("falls", "fls"),
+    "fry": ("ferry", "frry", "fry"),
+    "fld": ("field", "fld"),
+    "flds": ("fields", "flds"),
+    "flt": ("flat", "flt"),
+    "frd": ("ford", "frd"),
+    "frst": ("forest", "forests", "frst"),
+    "frg": ("forge", "forg", "frg"),
+    "frk": ("fork", "frk"),
+    "ft": ("fort", "frt", "ft"),
+    "fwy": ("freeway", "freewy", "frway", "frwy", "fwy"),
+    "gdn": ("garden", "gardn", "grden", "grdn", "gdn"),
+    "gdns": ("gardens", "grdns", "gdns"),
+    "gtwy": ("gateway", "gatewy", "gatway", "gtway", "gtwy"),
+    "gln": ("glen", "gln"),
+    "grn": ("green", "grn"),
+    "grv": ("grove", "grov", "grv"),
+    "hbr": ("harbor", "harb", "harbr", "hrbor", "hbr"),
+    "hvn": ("haven", "hvn"),
+    "hts": ("heights", "ht", "hts"),
+    "hwy": ("highway", "highwy", "hiway", "hiwy", "hway", "hwy"),
+    "hl": ("hill", "hl"),
+    "hls": ("hills", "hls"),
+    "holw": ("hollow", "hllw", "hollows", "holws", "holw"),
+    "inlt": ("inlet", "inlt"),
+    "is": ("island", "islnd", "is"),
+    "iss": ("islands", "islnds", "iss"),
+    "isle": ("isle", "isles"),
+    "jct": ("junction", "jction", "jctn", "junctn", "juncton", "jct"),
+    "ky": ("key", "ky"),
+    "knl": ("knoll", "knol", "knl"),
+    "knls": ("knolls", "knls"),
+    "lk": ("lake", "lk"),
+    "lks": ("lakes", "lks"),
+    "lndg": ("landing", "lndng", "lndg"),
+    "ln": ("lane", "ln"),
+    "lgt": ("light", "lgt"),
+    "lf": ("loaf", "lf"),
+    "lck": ("lock", "lck"),
+    "ldg": ("lodge", "ldge", "lodg", "ldg"),
+    "loop": ("loop", "loops"),
+    "mall": ("mall",),
+    "mnr": ("manor", "mnr"),
+    "mdws": ("meadows", "meadow", "medows", "mdw", "mdws"),
+    "mews": ("mews",),
+    "ml": ("mill", "ml"),
+    "msn": ("mission", "missn", "mssn", "msn"),
+    "mtwy": ("motorway", "mtwy"),
+    "mt": ("mount", "mnt", "mt"),
+    "mtn": ("mountain", "mntain", "mntn", "mountin", "mtin", "mtn"),
+    "nck": ("neck", "nck"),
+    "orch": ("orchard", "orchrd", "orch"),
+    "oval": ("oval", "ovl"),
+    "opas": ("overpass", "opas"),
+    "park": ("park", "prk", "parks"),
+    "pkwy": ("parkway", "parkwy", "pkway", "pky", "parkways", "pkwys", "pkwy"),
+    "pass": ("pass",),
+    "psge": ("passage", "psge"),
+    "path": ("path", "paths"),
+    "pike": ("pike", "pikes"),
+    "pne": ("pine", "pne"),
+    "pnes": ("pines", "pnes"),
+    "pl": ("place", "pl"),
+    "pln": ("plain", "pln"),
+    "plns": ("plains", "plns"),
+    "plz": ("plaza", "plza", "plz"),
+    "pt": ("point", "pt"),
+    "pts": ("points", "pts"),
+    "prt": ("port", "prt"),
+    "pr": ("prairie", "prr", "pr"),
+    "radl": ("radial", "radiel", "radl", "rad"),
+    "ramp": ("ramp",),
+    "rnch": ("ranch", "ranches", "rnchs", "rnch"),
+    "rpds": ("rapids", "rpds"),
+    "rst": ("rest", "rst"),
+    "rdg": ("ridge", "rdge", "rdg"),
+    "riv": ("river", "rvr", "rivr", "riv"),
+    "rd": ("road", "rd"),
+    "rds": ("roads", "rds"),
+    "rte": ("route", "rte"),
+    "row": ("row",),
+    "rue": ("rue",),
+    "run": ("run",),
+    "shl": ("shoal", "shl"),
+    "shr": ("shore", "shoar", "shr"),
+    "shrs": ("shores", "shoars", "shrs"),
+    "skwy": ("skyway", "skwy"),
+    "spg": ("spring", "spng", "sprng", "spg"),
+    "spgs": ("springs", "spngs", "sprngs", "spgs"),
+    "spur": ("spur", "spurs"),
+    "sq": ("square", "sqr", "sqre", "squ", "sq"),
+    "sqs": ("squares", "sqrs", "sqs"),
+    "sta": ("station", "statn", "stn", "sta"),
+    "stra": ("stravenue", "strav", "straven", "stravn", "strvn", "strvnue", "stra"),
+    "strm": ("stream", "streme", "strm"),
+    "st": ("street", "strt", "str", "st"),
+    "sts": ("streets", "sts"),
+    "smt": ("summit", "sumit", "sumitt", "smt"),
+    "ter": ("terrace", "terr", "ter"),
+    "trwy": ("throughway", "trwy"),
+    "trce": ("trace", "traces", "trce"),
+    "trak": ("track", "tracks", "trk", "trks", "trak"),
+    "trfy": ("trafficway", "trfy"),
+    "trl": ("trail", "trails", "trls", "trl"),
+    "trlr": ("trailer", "trlrs", "trlr"),
+    "tunl": ("tunnel", "tunel", "tunls", "tunnels", "tunnl", "tunl"),
+    "tpke": ("turnpike", "trnpk", "turnpk", "tpke"),
+    "upas": ("underpass", "upas"),
+    "un": ("union", "un"),
+    "vly": ("valley", "vally", "vlly", "vly"),
+    "via": ("viaduct", "vdct", "viadct", "via"),
+    "vw": ("view", "vw"),
+    "vlg": ("village", "vill", "villag", "villg", "villiage", "vlg"),
+    "vl": ("ville", "vl"),
+    "vis": ("vista", "vist", "vst", "vsta", "vis"),
+    "walk": ("walk", "walks"),
+    "wall": ("wall",),
+    "way": ("way", "wy"),
+    "wl": ("well", "wl"),
+    "wls": ("wells", "wls"),
+}
+
+# Suffixes that are only street words: "3 hour drive" is not an address but "123 Elm Dr" is.
+# Every other suffix ("park", "view", "run", "green" ...) is an everyday word too, so a
+# candidate ending in one needs a capitalized street name or other evidence.
+_STRONG_SUFFIXES: Final[frozenset[str]] = frozenset(
+    {"st", "ave", "blvd", "rd", "dr", "ln", "ct", "cir", "pl", "ter", "pkwy", "hwy",
+     "expy", "fwy", "tpke", "trl", "cswy", "sq", "xing", "aly", "plz"}
+)  # fmt: skip
+_STRONG_WORDS: Final[frozenset[str]] = frozenset(
+    w for key in _STRONG_SUFFIXES for w in STREET_SUFFIXES[key]
+) - {"court", "drive", "place", "lane", "circle", "square", "trail", "terrace", "road"}
+
+US_STATES: Final[dict[str, str]] = {
+    "al": "alabama", "ak": "alaska", "az": "arizona", "ar": "arkansas", "ca": "california",
+    "co": "colorado", "ct": "connecticut", "de": "delaware", "fl": "florida", "ga": "georgia",
+    "hi": "hawaii", "id": "idaho", "il": "illinois", "in": "indiana", "ia": "iowa",
+    "ks": "kansas", "ky": "kentucky", "la": "louisiana", "me": "maine", "md": "maryland",
+    "ma": "massachusetts", "mi": "michigan", "mn": "minnesota", "ms": "mississippi",
+    "mo": "missouri", "mt": "montana", "ne": "nebraska", "nv": "nevada",
+    "nh": "new hampshire", "nj": "new jersey", "nm": "new mexico", "ny": "new york",
+    "nc": "north carolina", "nd": "north dakota", "oh": "ohio", "ok": "oklahoma",
+    "or": "oregon", "pa": "pennsylvania", "ri": "rhode island", "sc": "south carolina",
+    "sd": "south dakota", "tn": "tennessee", "tx": "texas", "ut": "utah", "vt": "vermont",
+    "va": "virginia", "wa": "washington", "wv": "west virginia", "wi": "wisconsin",
+    "wy": "wyoming", "dc": "district of columbia", "pr": "puerto rico", "gu": "guam",
+    "vi": "virgin islands", "as": "american samoa", "mp": "northern mariana islands",
+}  # fmt: skip
+
+# Words that never belong to a street name: they mark a count, a time or a sentence
+# ("won 3 games at Lincoln Park", "a 3 hour drive", "at 7 on Court Street").
+_NOT_STREET_WORDS: Final[frozenset[str]] = frozenset(
+    {
+        "a", "an", "the", "at", "on", "in", "to", "of", "for", "and", "or", "but", "with",
+        "from", "by", "vs", "is", "are", "was", "were", "be", "it", "we", "you", "i", "our",
+        "my", "your", "their", "his", "her", "this", "that", "these", "those", "more", "times",
+        "am", "pm", "a.m.", "p.m.", "o'clock", "hour", "hours", "hr", "hrs", "minute",
+        "minutes", "min", "mins", "second", "seconds", "sec", "day", "days", "week", "weeks",
+        "month", "months", "year", "years", "yr", "yrs", "mile", "miles", "mi", "km", "yard",
+        "yards", "yd", "yds", "feet", "foot", "ft", "inch", "inches", "lb", "lbs", "pound",
+        "pounds", "point", "points", "pts", "game", "games", "goal", "goals", "run", "runs",
+        "win", "wins", "loss", "losses", "team", "teams", "student", "students", "people",
+        "kids", "grade", "grades", "grader", "graders", "percent", "dollars", "bucks",
+        "tickets", "seats", "lanes", "way", "ways", "straight", "consecutive", "new",
+        "other", "state", "school", "schools", "district", "class", "classes",
+    }
+)  # fmt: skip
+
+_DIRECTIONAL: Final[str] = (
+    r"(?:n|s|e|w|ne|nw|se|sw|north|south|east|west|northeast|northwest|southeast|southwest)"
+)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, factored as a trie ("st", "str", "street" →
+    "st(?:r(?:eet)?)?") so that a failing position costs one character test, not one per
+    word; the longest word is preferred, as with a longest-first alternation."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+class _ContextIndex:
+    """Every context-word hit of a document, found in one pass; ``nearest`` answers what
+    ``find_context_word`` does for one window, in O(log n + hits in the window)."""
+
+    def __init__(self, regex: re.Pattern[str] | None, text: str) -> None:
+        self._text = text
+        self._hits = [
+            (m.start(), m.end(), " ".join(m.group().split()))
+            for m in (regex.finditer(text) if regex is not None else ())
+        ]
+        self._starts = [h[0] for h in self._hits]
+
+    def nearest(self, start: int, end: int, before: int, after: int) -> str | None:
+        text = self._text
+        lo = max(0, start - before)
+        hi = min(len(text), end + after)
+        cap = min(len(text), hi + 64)
+        while hi < cap and is_word_char(text[hi]):
+            hi += 1  # never cut a word in two
+        best: tuple[int, str] | None = None
+        i = bisect.bisect_left(self._starts, lo)
+        while i < len(self._hits) and self._hits[i][0] < hi:
+            h_start, h_end, word = self._hits[i]
+            i += 1
+            if h_end > hi or (h_start < end and start < h_end):
+                continue  # outside the window, or inside the hit itself
+            distance = start - h_end if h_end <= start else h_start - end
+            if best is None or distance < best[0]:
+                best = (distance, word)
+        return best[1] if best else None
+
+
+class _Taken:
+    """Disjoint spans already reported, with O(log n) overlap tests (hostile posts can
+    hold tens of thousands of candidates)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start)
+        if i > 0 and self._ends[i - 1] > start:
+            return True
+        return i < len(self._starts) and self._starts[i] < end
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+
+
+# USPS abbreviations that are everyday words or too short to trust ("3 Lions is", "5 ft").
+_UNTRUSTED_ABBREVIATIONS: Final[frozenset[str]] = frozenset(
+    {"is", "iss", "un", "via", "cp", "dl", "dm", "dv", "div", "br", "hl", "ky", "lf", "ml",
+     "pr", "prr", "vl", "wl", "ft", "mt", "bot", "arc", "est", "ext", "exp", "cent", "cen",
+     "rad", "vis", "vist", "vst", "sta", "stn", "str", "av", "express"}
+)  # fmt: skip
+_SUFFIX_ALT: Final[str] = _alternation(
+    w for ws in STREET_SUFFIXES.values() for w in ws if w not in _UNTRUSTED_ABBREVIATIONS
+)
+_STATE_ALT: Final[str] = _alternation([*US_STATES, *US_STATES.values()]).replace(r"\ ", r"[ \t]+")
+_SUFFIX_CANON: Final[dict[str, str]] = {w: key for key, ws in STREET_SUFFIXES.items() for w in ws}
+_UNIT: Final[str] = (
+    r"(?:[ \t]*,?[ \t]*(?:(?:apt|apartment|unit|suite|ste|room|rm|fl|floor|bldg|building|lot"
+    r"|trlr|spc|space)(?![a-z])\.?[ \t]*#?|#)[ \t]*"
+    # "4B", "200", "C-3", "B"; not "#MAGA" or "spacecraft"
+    r"(?=[a-z]?\d|[a-z](?![\w\-]))[a-z0-9](?:-?[a-z0-9]){0,5}(?!\w))"
+)
+# ", Springfield, IL 62704" / "\nSpringfield IL" / ", IL 62704"
+_TAIL: Final[str] = (
+    r"(?P<tail>[ \t]*[,\n][ \t\n]*"
+    r"(?:(?P<city>[a-z][a-z.'\-]*(?:[ \t]+[a-z][a-z.'\-]*){0,3})[ \t]*,?[ \t]*)?"
+    rf"(?P<state>{_STATE_ALT})\.?(?:[ \t]*,?[ \t]+(?P<zip>\d{{5}}(?:-\d{{4}})?))?(?![\w\-]))?"
+)
+_STREET: Final[str] = (
+    r"(?<![\w$#@.,:/\-])(?P<number>\d{1,6}(?:-?[a-z](?!\w))?(?:[ \t]+1/2)?)[ \t]+"
+    rf"(?:{_DIRECTIONAL}\.?[ \t]+)?"
+    r"(?P<name>(?:(?:[a-z][a-z'\-]*\.?|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4}?)"
+    rf"(?P<suffix>{_SUFFIX_ALT})(?!\w)\.?(?:[ \t]+(?:{_SUFFIX_ALT})(?!\w)\.?)?"
+    rf"(?:[ \t]+{_DIRECTIONAL}(?!\w)\.?)?"
+)
+_PO_BOX: Final[str] = (
+    r"(?<!\w)(?:p\.?[ \t]?o\.?[ \t]*box|post[ \t]+office[ \t]+box)"
+    r"[ \t]*#?[ \t]*\d{1,6}(?!\w)"
+)
+_MILITARY: Final[str] = (
+    r"(?<!\w)(?:(?:psc|cmr|unit)[ \t]+\d{1,5},?[ \t]+box[ \t]+\d{1,5}"
+    r"|(?:uss|usns|usnv|usnt|usv|usgs|uscgc)[ \t]+[a-z][a-z.'\-]*(?:[ \t]+[a-z][a-z.'\-]*){0,2})"
+    r"[ \t]*[,\n]?[ \t\n]*(?:apo|fpo|dpo)[ \t]+(?:aa|ae|ap)[ \t]+\d{5}(?![\w\-])"
+)
+
+
+# Street-type words of the addresses families also write from abroad (Faker's locales are a
+# fair sample): a word before the street name ("Via Roma 131", "ul. Grochowa 80"), a
+# compound ending ("Harjukuja 54", "Nørregade 7", "Kaiserstrasse 3"), or a separate word
+# after it ("Rákóczi út 66"). All folded like ``Document.text`` (accents removed).
+INTL_STREET_PREFIXES: Final[tuple[str, ...]] = (
+    "via", "viale", "vicolo", "piazza", "piazzetta", "piazzale", "corso", "largo", "strada",
+    "rue", "chemin", "impasse", "quai", "allee", "rua", "avenida", "av.", "travessa",
+    "praca", "calle", "carrer", "paseo", "camino", "ul.", "ulica", "al.", "aleja", "odos",
+    "leoforos", "calea", "bulevardul", "avda.", "c/", "trg", "plac", "avenue", "boulevard",
+)  # fmt: skip
+# Prefix words that may follow the house number ("29 Rue de Tanger").
+_INTL_NUMBER_FIRST: Final[tuple[str, ...]] = ("rue", "rua", "calle", "avenida", "via", "viale")
+INTL_STREET_ENDINGS: Final[tuple[str, ...]] = (
+    "vej", "vejen", "vaenget", "gade", "straede", "vegen", "veien", "vei", "veg", "gata",
+    "gatan", "vagen", "stigen", "backe", "torget", "straat", "laan", "weg", "dreef",
+    "gracht", "kade", "plein", "singel", "strasse", "strase", "gasse", "platz", "allee",
+    "damm", "ufer", "tie", "katu", "kuja", "polku", "kaari", "rinne", "raitti", "vegur",
+    "braut", "stigur", "straeti", "utca",
+)  # fmt: skip
+_INTL_STREET_WORDS: Final[tuple[str, ...]] = (
+    "utca", "ut", "utja", "ter", "korut", "u.", "rkp.", "sor", "strasse", "str.", "gasse",
+    "weg", "straat", "vej", "vei", "veien", "vegen", "gata", "gatan", "tanav", "iela",
+    "terrasse",
+)  # fmt: skip
+# English words with those endings ("brigade 2", "bestie 4 life").
+_INTL_FALSE_FRIENDS: Final[frozenset[str]] = frozenset(
+    {"brigade", "renegade", "cascade", "bestie", "cutie", "hottie", "sweetie", "rookie",
+     "goalie", "kiltie", "necktie", "bowtie", "untie", "veg", "weg", "tie"}
+)  # fmt: skip
+_INTL_NAME: Final[str] = r"[a-z][a-z'\-]*\.?"
+_INTL_NUMBER: Final[str] = r"\d{1,4}[a-z]?\.?(?![\w\-])"
+_INTL_STREET: Final[str] = (
+    r"(?<![\w$#@.,:/\-])(?:\d{1,6}[ \t]+)?(?:"
+    # "Via Roma 131", "ul. Biskupa Bogedaina 118", "Via Nuova del Campo 85"
+    rf"(?P<pre>{_alternation(INTL_STREET_PREFIXES)})[ \t]+(?P<pname>(?:{_INTL_NAME}[ \t]+){{1,4}}?)"
+    rf"{_INTL_NUMBER}"
+    # "29 Rue de Tanger"
+    rf"|\d{{1,5}},?[ \t]+(?P<pre2>{_alternation(_INTL_NUMBER_FIRST)})[ \t]+"
+    r"(?P<pname2>[a-z][a-z'\-]*(?:[ \t]+(?:de|du|des|la|le|da|do|dos|das|del|di)"
+    r"[ \t]+[a-z][a-z'\-]*|[ \t]+[a-z][a-z'\-]*){0,2})(?!\w)"
+    # "Harjukuja 54", "Kaiserstrasse 3", "Nørregade 7"
+    rf"|(?P<compound>[a-z][a-z'\-]{{2,}}(?:{_alternation(INTL_STREET_ENDINGS)}))"
+    rf"[ \t]+{_INTL_NUMBER}"
+    # "Rákóczi út 66.", "Hegedûs Gyula utca 76.", "Király u. 15."
+    rf"|(?P<wname>(?:{_INTL_NAME}[ \t]+){{1,2}}?)(?P<word>{_alternation(_INTL_STREET_WORDS)})"
+    rf"[ \t]+{_INTL_NUMBER}"
+    r")"
+)
+# "20789 Allika 46", "Pagari 18 Suite 932": a capitalized name between numbers, or before
+# a house number. Only with evidence: a unit, a postal-code line, or an address context word.
+_LOOSE_STREET: Final[str] = (
+    r"(?<![\w$#@.,:/\-])(?:\d{1,6}[ \t]+)?(?P<lname>(?:[a-z][a-z'\-]*\.?[ \t]+){1,3}?)"
+    r"(?P<lhouse>\d{1,4}[a-z]?)(?![\w\-]|[.,:/]\d)"
+)
+_SEGMENT_SEP: Final[re.Pattern[str]] = re.compile(r"[ \t]*(?:,[ \t]*\n?|\n)[ \t>]*|[ \t]+")
+_UNIT_SEGMENT: Final[re.Pattern[str]] = re.compile(_UNIT.replace("[ \\t]*,?[ \\t]*", "", 1))
+_POSTAL_SEGMENT: Final[re.Pattern[str]] = re.compile(
+    r"(?:[a-z][a-z.'()\-]*(?:[ \t]+[a-z][a-z.'()\-]*){0,3}[ \t]+)?"
+    r"(?!(?:19|20)\d\d(?!\d))\d{4,5}(?:-\d{3,4})?(?![\w\-])"  # "Festival 2024" is a year
+)
+_PLACE_SEGMENT: Final[re.Pattern[str]] = re.compile(
+    r"[a-z][a-z.'()\-]*(?:[ \t]+[a-z][a-z.'()\-]*){0,3}(?![\w@:])"
+)
+
+
+class AddressDetector(PatternDetector):
+    """Street addresses: US shapes, PO boxes, APO/FPO/DPO, and common European shapes.
+
+    A US candidate is a house number, a street name and a USPS street suffix, with an
+    optional unit and an optional ", City, ST 12345" tail. Suffixes that are everyday words
+    ("park", "view", "run") need a capitalized street name or other evidence (a unit, a
+    state tail, a context word), and street names made of count or time words
+    ("3 hour drive", "won 3 games") are rejected. European shapes need a street-type word
+    ("Via", "-gade", "utca") written with a capital letter. A match then grows over the
+    lines that follow it when they end in a postal code ("Apt. 4\\nSEINÄJOKI\\nFinland 38524").
+    """
+
+    name: str = "address"
+    category: ClassVar[str] = "pii.address"
+    BASE_SCORE: ClassVar[float] = 0.7
+    context_boost: ClassVar[float] = 0.2
+    context_before: ClassVar[int] = 40
+    context_after: ClassVar[int] = 20
+    MAX_SEGMENTS: ClassVar[int] = 5  # lines or comma parts absorbed after a street
+    patterns: ClassVar[tuple[PatternSpec, ...]] = (
+        PatternSpec("street address", rf"(?P<core>{_STREET}{_UNIT}?){_TAIL}", BASE_SCORE),
+        PatternSpec("military address", rf"(?P<core>{_MILITARY})", BASE_SCORE),
+        PatternSpec("PO box", rf"(?P<core>{_PO_BOX}){_TAIL}", BASE_SCORE),
+        PatternSpec("street address", rf"(?P<core>{_INTL_STREET}{_UNIT}?)", BASE_SCORE),
+        PatternSpec("street address", rf"(?P<core>{_LOOSE_STREET}{_UNIT}?)", BASE_SCORE),
+    )
+    # Context strong enough to vouch for a bare "Name 12" shape.
+    strong_context_words: ClassVar[frozenset[str]] = frozenset(
+        {"lives at", "live at", "living at", "lives on", "lives off", "address", "addresses",
+         "addr", "residence", "resides", "reside", "mailing", "mail to", "moved to",
+         "deliver to", "ship to"}
+    )  # fmt: skip
+    context_words: ClassVar[tuple[str, ...]] = (
+        "lives at", "live at", "living at", "lives on", "lives off", "address", "addresses",
+        "addr", "house", "home", "homes", "street", "residence", "resides", "reside",
+        "mailing", "mail to", "moved to", "apartment", "deliver to", "ship to",
+    )  # fmt: skip
+
+    def detect(self, doc: Document) -> Sequence[Finding]:
+        if not self._loaded:
+            self.load()
+        findings: list[Finding] = []
+        taken = _Taken()
+        context = _ContextIndex(self._context, doc.text)
+        for spec, regex in self._compiled:
+            for m in _candidates(regex, doc, _shape_ok):
+                start, end = m.start(), self._end(doc, m)
+                if taken.overlaps(start, end):
+                    continue
+                extended = self._extend(doc.text, end)
+                word = context.nearest(start, extended, self.context_before, self.context_after)
+                if not self._evidence_ok(doc, m, word, extended > end):
+                    continue
+                end = extended
+                score = round(min(1.0, spec.score + (self.context_boost if word else 0.0)), 4)
+                taken.add(start, end)
+                o_start, o_end = doc.to_original(start, end)
+                findings.append(
+                    Finding(
+                        self.category, o_start, o_end, score, self.name, self.describe(spec, word)
+                    )
+                )
+        findings.sort(key=lambda f: f.start)
+        return findings
+
+    @staticmethod
+    def _end(doc: Document, m: re.Match[str]) -> int:
+        """End of the match, without a ", City, ST" tail that is really just prose."""
+        groups = m.groupdict()
+        if groups.get("tail") is None:
+            return m.end()
+        if groups.get("zip") is None:
+            state = m.group("state")
+            city = m.group("city") or ""
+            if len(state) == 2 and not _is_upper(doc, m.start("state"), m.end("state")):
+                return m.end("core")  # "..., and in" is not ", IN"
+            if any(w in _NOT_STREET_WORDS for w in city.split()):
+                return m.end("core")
+        return m.end()
+
+    def _extend(self, text: str, end: int) -> int:
+        """Grow over following units, and over place lines that end in a postal code."""
+        committed = pos = end
+        broken = False  # a postal code only counts past a comma, a line break or a unit
+        for _ in range(self.MAX_SEGMENTS):
+            sep = _SEGMENT_SEP.match(text, pos)
+            if sep is None:
+                break
+            at = sep.end()
+            broken = broken or not sep.group().isspace() or "\n" in sep.group()
+            unit = _UNIT_SEGMENT.match(text, at)
+            if unit is not None:
+                committed = pos = unit.end()
+                broken = True
+                continue
+            postal = _POSTAL_SEGMENT.match(text, at)
+            if (
+                broken
+                and postal is not None
+                and not _NOT_STREET_WORDS.intersection(postal.group().split())
+            ):
+                return postal.end()
+            place = _PLACE_SEGMENT.match(text, at)
+            if place is None or _NOT_STREET_WORDS.intersection(place.group().split()):
+                break
+            pos = place.end()
+        return committed
+
+    def _evidence_ok(
+        self, doc: Document, m: re.Match[str], word: str | None, extended: bool
+    ) -> bool:
+        """Enough evidence for the shape: weak shapes need a unit, a tail or context."""
+        groups = m.groupdict()
+        if "suffix" in groups:
+            if m.group("suffix") in _STRONG_WORDS:
+                return True
+            if word is not None or extended or m.end("core") > m.end("suffix"):
+                return True  # context word, unit or tail
+            if m.end() > m.end("core"):
+                return True  # ", City, ST" tail
+            number = m.group("number")
+            if len(number) < 2 or _YEAR_LIKE.fullmatch(number):
+                return False  # "at 5 Lincoln Park", "1969 Supreme Court"
+            return _capitalized(doc, m.start("name"), m.end("name"))
+        if "lname" in groups:
+            unit = m.end("core") > m.end("lhouse")
+            return extended or unit or word in self.strong_context_words
+        return True
+
+
+def _candidates(
+    regex: re.Pattern[str], doc: Document, shape_ok: Callable[[Document, re.Match[str]], bool]
+) -> Iterator[re.Match[str]]:
+    """``regex.finditer`` that retries one word later after a rejected match, so that
+    "on Villacher Strasse 89" still finds "Villacher Strasse 89" once "on Villacher..." fails.
+    Rejection is cheap and regex-free, so hostile posts stay linear in practice."""
+    text = doc.text
+    pos = 0
+    while True:
+        m = regex.search(text, pos)
+        if m is None:
+            return
+        if shape_ok(doc, m):
+            yield m
+            pos = max(m.end(), m.start() + 1)
+        else:
+            pos = m.start() + 1
+
+
+def _shape_ok(doc: Document, m: re.Match[str]) -> bool:
+    """Reject street names made of count, time or sentence words, and years taken for house
+    numbers; foreign street-type words and bare "Name 12" shapes must be capitalized."""
+    groups = m.groupdict()
+    if "suffix" in groups:
+        if _NOT_STREET_WORDS.intersection(w.rstrip(".") for w in m.group("name").split()):
+            return False
+        return not _YEAR_BEFORE.search(doc.text, max(0, m.start() - 12), m.end("number"))
+    if "pre" in groups:
+        for name_key, start_key, end_key in (
+            ("pname", "pre", "pname"),
+            ("pname2", "pre2", "pname2"),
+            ("wname", "wname", "wname"),
+        ):
+            if m.group(name_key) is not None:
+                names = m.group(name_key).split()
+                if _NOT_STREET_WORDS.intersection(w.rstrip(".") for w in names):
+                    return False
+                return _capitalized(doc, m.start(start_key), m.end(end_key))
+        if m.group("compound") in _INTL_FALSE_FRIENDS:
+            return False
+        return _capitalized(doc, m.start("compound"), m.end("compound"))
+    if "lname" in groups:
+        if _NOT_STREET_WORDS.intersection(w.rstrip(".") for w in m.group("lname").split()):
+            return False
+        return _capitalized(doc, m.start("lname"), m.end("lname"))
+    return True
+
+
+_YEAR_LIKE: Final[re.Pattern[str]] = re.compile(r"(?:18|19|20)\d\d")
+# "Class of 2024 Main Street Parade": a year, not a house number.
+_YEAR_BEFORE: Final[re.Pattern[str]] = re.compile(
+    r"(?<!\w)(?:of|in|since|from|until|by|spring|summer|fall|winter|season)[ \t]+"
+    r"(?:19|20)\d\d\Z"
+)
+
+
+def _capitalized(doc: Document, start: int, end: int) -> bool:
+    """Every word of ``doc.text[start:end]`` starts with a capital in the original text,
+    short lowercase particles ("de", "del", "da") and abbreviations ("ul.") apart."""
+    for w in re.finditer(r"[a-z][a-z'\-]*\.?", doc.text[start:end]):
+        if (len(w.group()) <= 3 and not w.group().isalpha()) or w.group() in _PARTICLES:
+            continue
+        if not doc.original[doc.offsets[start + w.start()]].isupper():
+            return False
+    return True
+
+
+_PARTICLES: Final[frozenset[str]] = frozenset(
+    {
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "del",
+        "di",
+        "dei",
+        "della",
+        "delle",
+        "degli",
+        "e",
+        "y",
+        "van",
+        "von",
+        "der",
+        "den",
+        "het",
+        "ter",
+        "op",
+    }
+)
+
+
+def _is_upper(doc: Document, start: int, end: int) -> bool:
+    o_start, o_end = doc.to_original(start, end)
+    original = doc.original[o_start:o_end]
+    return original.upper() == original
+
+
+# -- birthdates ---------------------------------------------------------------------------------
+
+_MONTHS: Final[dict[str, int]] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_MONTH_ALT: Final[str] = _alternation(_MONTHS)
+_YEAR: Final[str] = r"(?:19|20)\d{2}"
+_ORDINAL: Final[str] = r"(?:st|nd|rd|th)?"
+# Context that makes a date a birthdate. "turns 12" / "turned 12" / "turning 12" too.
+_BIRTH_CONTEXT: Final[re.Pattern[str]] = re.compile(
+    r"(?<!\w)(?:born|birthday|birthdays|bday|b-day|b'day|birth\s+date|birthdate|dob"
+    r"|d\.o\.b\.?|date\s+of\s+birth|day\s+of\s+birth|(?:turns|turned|turning)\s+\d{1,2})"
+    r"(?!\w)"
+)
+
+
+class BirthdateDetector(PatternDetector):
+    """Dates next to birth context ("born", "birthday", "DOB", "turns 12"); bare dates
+    (concerts, games, deadlines) are never findings."""
+
+    name: str = "birthdate"
+    category: ClassVar[str] = "pii.birthdate"
+    SCORE: ClassVar[float] = 0.85
+    context_boost: ClassVar[float] = 0.0
+    context_before: ClassVar[int] = 50
+    context_after: ClassVar[int] = 40
+    patterns: ClassVar[tuple[PatternSpec, ...]] = (
+        PatternSpec(
+            "ISO date",
+            rf"(?<![\w\-])(?P<year>{_YEAR})-(?P<month>\d{{1,2}})-(?P<day>\d{{1,2}})"
+            r"(?:(?=t\d\d:\d\d)|(?![\w\-]))",  # a time may follow: 2010-03-04T08:15
+            SCORE,
+            needs_context=True,
+        ),
+        PatternSpec(
+            "numeric date",
+            r"(?<![\w/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})"
+            rf"(?:(?P=sep)(?P<year>{_YEAR}|\d{{2}}))?(?![\w/\-]|[.,]\d)",
+            SCORE,
+            needs_context=True,
+        ),
+        PatternSpec(
+            "month-day date",
+            rf"(?<!\w)(?P<month>{_MONTH_ALT})\.?[ \t]+(?P<day>\d{{1,2}}){_ORDINAL}(?!\w)"
+            rf"(?:,?[ \t]+(?P<year>{_YEAR})(?!\w))?",
+            SCORE,
+            needs_context=True,
+        ),
+        PatternSpec(
+            "day-month date",
+            rf"(?<![\w/.\-])(?P<day>\d{{1,2}}){_ORDINAL}(?:[ \t]+of)?(?:[ \t]+|-)"
+            rf"(?P<month>{_MONTH_ALT})(?!\w)\.?(?:(?:,?[ \t]+|-)(?P<year>{_YEAR})(?!\w))?",
+            SCORE,
+            needs_context=True,
+        ),
+        PatternSpec(
+            "month-year date",
+            rf"(?<!\w)(?P<month>{_MONTH_ALT})\.?,?[ \t]+(?P<year>{_YEAR})(?!\w)",
+            SCORE,
+            needs_context=True,
+        ),
+    )
+
+    def load(self) -> None:
+        super().load()
+        self._context = _BIRTH_CONTEXT
+
+    def detect(self, doc: Document) -> Sequence[Finding]:
+        # PatternDetector.detect, with the overlap test in O(log n).
+        if not self._loaded:
+            self.load()
+        findings: list[Finding] = []
+        taken = _Taken()
+        context = _ContextIndex(self._context, doc.text)
+        for spec, regex in self._compiled:
+            for m in regex.finditer(doc.text):
+                start, end = m.span()
+                if taken.overlaps(start, end) or not self.validate(m):
+                    continue
+                word = context.nearest(start, end, self.context_before, self.context_after)
+                if word is None:
+                    continue  # every birthdate pattern needs birth context
+                taken.add(start, end)
+                o_start, o_end = doc.to_original(start, end)
+                findings.append(
+                    Finding(
+                        self.category,
+                        o_start,
+                        o_end,
+                        spec.score,
+                        self.name,
+                        self.describe(spec, word),
+                    )
+                )
+        findings.sort(key=lambda f: f.start)
+        return findings
+
+    def validate(self, match: re.Match[str]) -> bool:
+        groups = match.groupdict()
+        if "a" in groups:
+            a, b = int(groups["a"]), int(groups["b"])
+            if groups["year"] is None and groups["sep"] != "/":
+                return False  # "5-6", "5.6": scores and decimals, not dates
+            return (1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31)
+        month = groups["month"]
+        month_no = _MONTHS[month] if month in _MONTHS else int(month)
+        day = groups.get("day")
+        return 1 <= month_no <= 12 and (day is None or 1 <= int(day) <= 31)
+
+    def describe(self, spec: PatternSpec, word: str | None) -> str:
+        if word is not None:
+            word = re.sub(r"\d+", "N", word)
+        return super().describe(spec, word)

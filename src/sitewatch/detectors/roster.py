@@ -35,6 +35,7 @@ from sitewatch.detectors.base import (
     DetectorContext,
     PhraseHit,
     PhraseMatcher,
+    is_word_char,
     longest_first,
     normalize_phrase,
 )
@@ -120,6 +121,30 @@ class _Key:
 
     kind: str  # name | identifier | email
     student: int
+
+
+_OTHER: Final[_Key] = _Key("other", -1)  # a staff member's or guardian's name
+# Characters that join two parts of one name ("Min-jun", "Smith-Jones"); en and em dashes
+# fold to "-" too but are punctuation ("great game—Maya Chen scored").
+_NAME_JOINERS: Final[frozenset[str]] = frozenset("-\u2010\u2011")
+
+
+def _joined_to_word(doc: Document, start: int, end: int) -> bool:
+    """Is the span glued by a hyphen to a word on either side ("Min-[jun Rogers]")?"""
+    text = doc.text
+    before = (
+        start >= 2
+        and text[start - 1] == "-"
+        and is_word_char(text[start - 2])
+        and doc.original[doc.offsets[start - 1]] in _NAME_JOINERS
+    )
+    after = (
+        end + 1 < len(text)
+        and text[end] == "-"
+        and is_word_char(text[end + 1])
+        and doc.original[doc.offsets[end]] in _NAME_JOINERS
+    )
+    return before or after
 
 
 @dataclass(frozen=True)
@@ -225,6 +250,10 @@ class RosterDetector:
             shadow |= set(self._contact_keys(p).keys())
 
         keys: list[tuple[str, _Key]] = []
+        # Other people's names are keys too, so the longest match wins: "Min-jun Rogers" the
+        # teacher is not student "Jun Rogers", nor is "Mary Ann Baker" student "Ann Baker".
+        for p in others:
+            keys.extend((v, _OTHER) for v in name_variants(p.given_name, p.family_name))
         for i, p in enumerate(self._students):
             keys.extend((v, _Key("name", i)) for v in name_variants(p.given_name, p.family_name))
             keys.extend((k, _Key(kind, i)) for k, kind in self._contact_keys(p).items())
@@ -301,7 +330,11 @@ class RosterDetector:
     def _scan_uncached(self, doc: Document) -> _Scan:
         findings: list[Finding] = []
         redactions: list[tuple[int, int, str]] = []
-        hits = longest_first(self._matcher.find(doc.text))
+        hits = [
+            h
+            for h in longest_first(self._matcher.find(doc.text))
+            if not (_is_name_hit(h) and _joined_to_word(doc, h.start, h.end))
+        ]
         context_hits = self._context.find(doc) if self._context and hits else []
         scan = _DocScan(
             context_hits=context_hits,
@@ -313,7 +346,10 @@ class RosterDetector:
         for hit in hits:
             by_kind: dict[str, list[int]] = {}
             for key in hit.payloads:
-                by_kind.setdefault(key.kind, []).append(key.student)
+                if key is not _OTHER:
+                    by_kind.setdefault(key.kind, []).append(key.student)
+            if not by_kind:
+                continue  # only a staff member's or guardian's name
             kind = "name" if "name" in by_kind else next(iter(by_kind))
             people = [self._students[i] for i in dict.fromkeys(by_kind[kind])]
             start, end = doc.to_original(hit.start, hit.end)
@@ -466,6 +502,10 @@ class RosterDetector:
             self.name,
             f"{self.WHAT[kind]} of a roster student ({_initials(people)})",
         )
+
+
+def _is_name_hit(hit: PhraseHit[_Key]) -> bool:
+    return any(k.kind in ("name", "other") for k in hit.payloads)
 
 
 def _initials(people: Iterable[Person]) -> str:

@@ -49,7 +49,7 @@ from sitewatch.detectors.base import (
 from sitewatch.detectors.context import parse_vocabulary
 from sitewatch.exceptions import ConfigError
 from sitewatch.models import Finding
-from sitewatch.scan.normalize import Document
+from sitewatch.scan.normalize import Document, content_view
 
 if TYPE_CHECKING:
     from sitewatch.config import Settings
@@ -57,13 +57,20 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_THRESHOLDS",
     "LABEL_CATEGORIES",
+    "LEXICON_CATEGORIES",
+    "LEXICON_KINDS",
+    "LEXICON_SCORES",
     "DetoxifyModel",
+    "LexiconHit",
     "ProfanityCheckModel",
     "ToxicityDetector",
+    "ToxicityLexicon",
     "ToxicityModel",
     "ToxicitySettings",
     "build_model",
+    "compile_lexicon_entry",
     "describe_backend",
+    "load_lexicon",
     "load_self_harm_phrases",
     "sentence_spans",
 ]
@@ -144,6 +151,8 @@ class ToxicitySettings(BaseModel):
     batch_size: Annotated[int, Field(ge=1, le=1024)] = 16
     thresholds: dict[str, Annotated[float, Field(gt=0.0, le=1.0)]] = Field(default_factory=dict)
     device: str = "cpu"
+    # The offline word lists (data/toxicity_*.txt) next to the model; off = the model alone.
+    lexicon: bool = True
 
     @field_validator("thresholds")
     @classmethod
@@ -444,6 +453,204 @@ def load_self_harm_phrases() -> list[str]:
         ) from None
 
 
+# -- the offline lexicon ------------------------------------------------------------------------
+
+LEXICON_KINDS: Final[tuple[str, ...]] = (
+    "threat",
+    "identity_attack",
+    "sexual",
+    "targeting",
+    "insult",
+    "profanity",
+)
+"""Lexicon files ``data/toxicity_<kind>.txt``; a post's hits are reported in this order."""
+
+LEXICON_CATEGORIES: Final[Mapping[str, str]] = {
+    "threat": "content.threat",
+    "identity_attack": "content.identity_attack",
+    "sexual": "content.sexual",
+    "targeting": "content.insult",
+    "insult": "content.insult",
+    "profanity": "content.profanity",
+}
+
+# Scores of lexicon findings, hand-set (nothing is fitted on any data set): the severity
+# policy turns them into severities. A bare insult word scores under the policy's weak
+# score (0.5), so it is lowered from medium to low ("that quiz was stupid" goes in the
+# digest); aimed at someone (targeting) it is a medium incident. Threats (critical),
+# slurs and sexual terms (high) keep their category's severity. Untargeted swearing is
+# content.profanity, low.
+LEXICON_SCORES: Final[Mapping[str, float]] = {
+    "threat": 0.9,
+    "identity_attack": 0.85,
+    "sexual": 0.75,
+    "targeting": 0.8,
+    "insult": 0.4,
+    "profanity": 0.7,
+}
+
+# A person an insult or a threat can be aimed at; "§" marks an @handle (see _mask_handles).
+TARGET_WORDS: Final[str] = (
+    "you|u|ya|he|she|they|him|her|them|this guy|that guy|this girl|that girl|these people|"
+    "those people|this person|that person|your mom|ur mom|ur mum|your mum|§"
+)
+_SEP: Final[str] = r"[^\w'§]+"
+_SEP_APOSTROPHE: Final[str] = r"[^\w'§]*"  # before "'s", "'re": "he's", "he 's"
+_ITEM: Final[re.Pattern[str]] = re.compile(r"\[[^\]]*\]\??|\{\w+\}|[^\s\[\]{}]+")
+
+
+def _split_top(text: str) -> list[str]:
+    """Split on "|" outside brackets."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for ch in text:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _word_regex(word: str) -> str:
+    if word == "§":
+        return r"§\w+"
+    if len(word) > 1 and word.endswith("*"):
+        return re.escape(word[:-1]) + r"[\w']*"
+    return re.escape(word)
+
+
+def compile_lexicon_entry(entry: str, refs: Mapping[str, str]) -> str:
+    """A lexicon line as a regex (no word boundaries at its ends); syntax in the data files.
+
+    ``refs`` maps ``{name}`` placeholders to regexes. Raises ``ValueError`` on bad syntax.
+    """
+    return _phrase_alternatives(entry.casefold(), refs, lead="")
+
+
+def _phrase_alternatives(text: str, refs: Mapping[str, str], lead: str) -> str:
+    alternatives = _split_top(text)
+    if not alternatives:
+        raise ValueError(f"empty phrase in {text!r}")
+    return "(?:" + "|".join(_sequence(a, refs, lead) for a in alternatives) + ")"
+
+
+def _sequence(text: str, refs: Mapping[str, str], lead: str) -> str:
+    items = _ITEM.findall(text)
+    if "".join("".join(items).split()) != "".join(text.split()):
+        raise ValueError(f"unbalanced brackets or braces in {text!r}")
+    out: list[str] = []
+    for n, item in enumerate(items):
+        sep = lead if n == 0 else _SEP
+        if item.startswith("["):
+            optional = item.endswith("?")
+            inner = item[1 : -2 if optional else -1]
+            piece = (
+                "(?:"
+                + "|".join(
+                    _sequence(alt, refs, _SEP_APOSTROPHE if alt.startswith("'") and n else sep)
+                    for alt in _split_top(inner)
+                )
+                + ")"
+            )
+            if optional:
+                if n == 0:
+                    raise ValueError(f"a phrase cannot start with an optional word: {text!r}")
+                piece += "?"
+            out.append(piece)
+        elif item.startswith("{"):
+            name = item[1:-1]
+            if name not in refs:
+                raise ValueError(f"unknown placeholder {item} (known: {', '.join(sorted(refs))})")
+            out.append(sep + refs[name])
+        else:
+            out.append((_SEP_APOSTROPHE if item.startswith("'") and n else sep) + _word_regex(item))
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class LexiconHit:
+    """One lexicon match on the content view: which file, which entry (1-based line)."""
+
+    kind: str
+    entry: int
+    start: int
+    end: int
+
+
+_HANDLE: Final[re.Pattern[str]] = re.compile(r"(?<![\w@])@(?=\w{2,})(?!ss)")
+
+
+def _mask_handles(doc: Document) -> Document:
+    """ "@user" → "§user" (same length, same offsets), so the content view's leetspeak fold
+    ("@ss" → "ass") leaves @handles alone and ``{target}`` can match them."""
+    text = _HANDLE.sub("§", doc.text)
+    return doc if text == doc.text else Document(doc.original, text, doc.offsets)
+
+
+class ToxicityLexicon:
+    """The shipped word lists, one regex per kind; ``find`` reports every whole-word hit."""
+
+    def __init__(self, entries: Mapping[str, Sequence[str]]) -> None:
+        missing = [k for k in ("insult",) if k not in entries]
+        if missing:
+            raise ValueError(f"lexicon needs the kind(s) {', '.join(missing)}")
+        target = compile_lexicon_entry(TARGET_WORDS, {})
+        insult = (
+            "(?:"
+            + "|".join(compile_lexicon_entry(e, {"target": target}) for e in entries["insult"])
+            + ")"
+        )
+        refs = {"target": target, "insult": insult, "word": r"\w+"}
+        self.kinds: tuple[str, ...] = tuple(k for k in LEXICON_KINDS if k in entries)
+        self.sizes: dict[str, int] = {k: len(entries[k]) for k in self.kinds}
+        self._entries: dict[str, list[re.Pattern[str]]] = {}
+        self._any: dict[str, re.Pattern[str]] = {}
+        for kind in self.kinds:
+            try:
+                compiled = [compile_lexicon_entry(e, refs) for e in entries[kind]]
+            except ValueError as exc:
+                raise ValueError(f"toxicity_{kind}.txt: {exc}") from None
+            self._entries[kind] = [re.compile(c) for c in compiled]
+            if compiled:
+                self._any[kind] = re.compile(r"(?<![\w§])(?:" + "|".join(compiled) + r")(?!\w)")
+
+    @classmethod
+    def load(cls) -> ToxicityLexicon:
+        return cls({kind: load_lexicon(kind) for kind in LEXICON_KINDS})
+
+    def find(self, text: str) -> list[LexiconHit]:
+        hits: list[LexiconHit] = []
+        for kind, regex in self._any.items():
+            for m in regex.finditer(text):
+                if m.start() == m.end():
+                    continue
+                entry = next(
+                    (n for n, r in enumerate(self._entries[kind], 1) if r.fullmatch(m.group())),
+                    0,
+                )
+                hits.append(LexiconHit(kind, entry, m.start(), m.end()))
+        return hits
+
+
+def load_lexicon(kind: str) -> list[str]:
+    """The shipped entries of ``sitewatch/data/toxicity_<kind>.txt``."""
+    ref = resources.files("sitewatch").joinpath("data", f"toxicity_{kind}.txt")
+    try:
+        return parse_vocabulary(ref.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"built-in word list sitewatch/data/toxicity_{kind}.txt is missing from the "
+            "installation; reinstall sitewatch"
+        ) from None
+
+
 # A sentence: from a non-space character up to a run of . ! ? followed by whitespace or the
 # end, or to the end of the line. "3.5" and "lhs.band" do not end a sentence.
 _SENTENCE: Final[re.Pattern[str]] = re.compile(r"\S.*?(?:[.!?]+(?=\s|$)|$)", re.MULTILINE)
@@ -461,6 +668,17 @@ def sentence_spans(text: str, limit: int = MAX_SENTENCES) -> list[tuple[int, int
             if len(spans) >= limit:
                 break
     return spans
+
+
+def _merge(first: list[Finding], second: list[Finding]) -> list[Finding]:
+    """Both lists, keeping only the higher-scoring finding of a category both have
+    (self-harm is never in ``second``)."""
+    by_category: dict[str, Finding] = {}
+    for f in [*first, *second]:
+        held = by_category.get(f.category)
+        if held is None or f.score > held.score:
+            by_category[f.category] = f
+    return [f for f in [*first, *second] if by_category[f.category] is f]
 
 
 def _trimmed(text: str) -> tuple[int, int]:
@@ -495,6 +713,7 @@ class ToxicityDetector:
         self.thresholds = self.settings.effective_thresholds()
         self._phrases = None if self_harm_phrases is None else list(self_harm_phrases)
         self._self_harm: PhraseMatcher[int] = PhraseMatcher(())
+        self._lexicon: ToxicityLexicon | None = None
         self._loaded = False
 
     @classmethod
@@ -515,6 +734,8 @@ class ToxicityDetector:
             for n, phrase in enumerate(phrases, start=1)
             if (key := normalize_phrase(phrase))
         )
+        if self.settings.lexicon and self.settings.backend != "none":
+            self._lexicon = ToxicityLexicon.load()
         if self.model is not None:
             self.model.load()
         self._loaded = True
@@ -527,11 +748,16 @@ class ToxicityDetector:
         if not self._loaded:
             self.load()
         results: list[list[Finding]] = [self._self_harm_findings(doc) for doc in docs]
+        if self._lexicon is not None:
+            for doc, found in zip(docs, results, strict=True):
+                found.extend(self._lexicon_findings(doc, self._lexicon))
         if self.model is None or not self.thresholds:
             return results
         texts: list[str] = []
         owners: list[tuple[int, _Candidate]] = []
-        for d, doc in enumerate(docs):
+        # The model reads the content view too: "sh1t" and "f u c k" score like the words.
+        views = [content_view(doc) for doc in docs]
+        for d, doc in enumerate(views):
             start, end = _trimmed(doc.text)
             if start == end:
                 continue
@@ -554,8 +780,35 @@ class ToxicityDetector:
         for (d, cand), labels in zip(owners, scores, strict=True):
             per_doc.setdefault(d, []).append((cand, labels))
         for d, scored in per_doc.items():
-            results[d].extend(self._model_findings(docs[d], scored))
+            results[d] = _merge(results[d], self._model_findings(views[d], scored))
         return results
+
+    def _lexicon_findings(self, doc: Document, lexicon: ToxicityLexicon) -> list[Finding]:
+        """One finding per category: the strongest lexicon hit, first in the post on ties."""
+        view = content_view(_mask_handles(doc))
+        best: dict[str, LexiconHit] = {}
+        for hit in lexicon.find(view.text):
+            category = LEXICON_CATEGORIES[hit.kind]
+            held = best.get(category)
+            if held is None or (LEXICON_SCORES[hit.kind], -hit.start) > (
+                LEXICON_SCORES[held.kind],
+                -held.start,
+            ):
+                best[category] = hit
+        findings: list[Finding] = []
+        for category, hit in sorted(best.items()):
+            o_start, o_end = view.to_original(hit.start, hit.end)
+            findings.append(
+                Finding(
+                    category=category,
+                    start=o_start,
+                    end=o_end,
+                    score=LEXICON_SCORES[hit.kind],
+                    detector=self.name,
+                    explanation=f"toxicity lexicon: {hit.kind} entry #{hit.entry}",
+                )
+            )
+        return findings
 
     def _model_findings(
         self, doc: Document, scored: Sequence[tuple[_Candidate, dict[str, float]]]

@@ -38,6 +38,7 @@ class IncidentSnapshot:
     excerpt: str
     post_url: str | None
     created_at: datetime
+    backup_sponsor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,16 +62,47 @@ class IncidentMailer:
         smtp = settings.notify.smtp
         self.from_addr = smtp.from_addr if smtp else settings.notify.from_addr
         self.tech_staff = tuple(settings.notify.tech_staff)
+        self.administrators = tuple(settings.notify.administrators)
         self.review_url = (settings.notify.review_url or "").rstrip("/") or None
         self.domain = self.from_addr.rpartition("@")[2] or "sitewatch.localhost"
 
     def recipients(self, snap: IncidentSnapshot) -> tuple[str, ...]:
+        """Sponsor (and backup) for content; tech staff for gaps and at critical;
+        administrators for policy matters (approval, consent)."""
         if snap.categories == ("monitoring.gap",):
             return self.tech_staff or (snap.sponsor,)
         people = [snap.sponsor]
+        if snap.backup_sponsor:
+            people.append(snap.backup_sponsor)
+        if any(c.startswith("policy.") for c in snap.categories):
+            people.extend(self.administrators)
         if snap.severity >= Severity.CRITICAL:
             people.extend(self.tech_staff)
         return tuple(dict.fromkeys(people))
+
+    def compose_notice(
+        self,
+        site: str,
+        key: str,
+        recipients: tuple[str, ...],
+        subject: str,
+        lines: tuple[str, ...],
+        when: datetime,
+    ) -> OutgoingMessage:
+        """A policy notice that is not an incident (an approval-review reminder)."""
+        safe_key = "".join(c if c.isalnum() or c in "-." else "-" for c in key)
+        message_id = f"<notice-{site}.{safe_key}@{self.domain}>"
+        msg = EmailMessage()
+        msg["Subject"] = f"[sitewatch] {subject}"
+        msg["From"] = self.from_addr
+        msg["To"] = ", ".join(recipients)
+        msg["Date"] = format_datetime(when)
+        msg["Message-ID"] = message_id
+        msg["Auto-Submitted"] = "auto-generated"
+        msg.set_content("\n".join(lines) + "\n")
+        body = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
+        msg.add_alternative(f"<!doctype html><html><body>{body}</body></html>", subtype="html")
+        return OutgoingMessage("notice", recipients, msg["Subject"], message_id, bytes(msg))
 
     def message_id(self, incident_id: int, kind: str, seq: int) -> str:
         return f"<incident-{incident_id}.{kind}.{seq}@{self.domain}>"

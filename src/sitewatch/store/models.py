@@ -54,8 +54,18 @@ class SiteRow(Base):
     approval_on: Mapped[date | None] = mapped_column(Date)
     approval_ref: Mapped[str | None] = mapped_column(String(100))
     review_by: Mapped[date | None] = mapped_column(Date)
+    backup_sponsor: Mapped[str | None] = mapped_column(String(320))
+    access_administrators: Mapped[bool] = mapped_column(default=True)
+    access_tech_staff: Mapped[bool] = mapped_column(default=True)
+    access_note: Mapped[str] = mapped_column(Text, default="")
+    costs: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(20), default="unapproved")
     pollable: Mapped[bool] = mapped_column(default=False)
     status_reason: Mapped[str] = mapped_column(Text, default="")
+    access_ok: Mapped[bool | None] = mapped_column()
+    access_detail: Mapped[str] = mapped_column(Text, default="")
+    access_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    members_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     in_config: Mapped[bool] = mapped_column(default=True)
     health: Mapped[str] = mapped_column(String(20), default="unknown")  # ok|unhealthy|unknown
     health_detail: Mapped[str] = mapped_column(Text, default="")
@@ -67,6 +77,65 @@ class SiteRow(Base):
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SiteRevisionRow(Base):
+    """Every change to a site's record, kept whole: the registry's history."""
+
+    __tablename__ = "site_revisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(320))
+    record: Mapped[dict[str, object]] = mapped_column(JSON)
+    changed: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class PolicyNoticeRow(Base):
+    """A policy notice already given (a reminder threshold, an expiry), so it goes once."""
+
+    __tablename__ = "policy_notices"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConsentRow(Base):
+    """Clause 4: written parental consent for a student to join a site (or every site)."""
+
+    __tablename__ = "consents"
+    __table_args__ = (UniqueConstraint("student_id", "site"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    student_id: Mapped[str] = mapped_column(String(200))  # OneRoster sourcedId
+    site: Mapped[str] = mapped_column(String(100))  # a site name, or "*"
+    handles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    granted_on: Mapped[date] = mapped_column(Date)
+    form_location: Mapped[str] = mapped_column(Text, default="")
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300))  # "file:<name>" or "cli"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SiteMemberRow(Base):
+    """A follower/subscriber/approved user last seen on a site, and who they matched."""
+
+    __tablename__ = "site_members"
+    __table_args__ = (UniqueConstraint("site_id", "handle"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    handle: Mapped[str] = mapped_column(String(300))
+    student_id: Mapped[str | None] = mapped_column(String(200))
+    matched_by: Mapped[str | None] = mapped_column(String(50))  # consent-handle | name
+    consented: Mapped[bool] = mapped_column(default=False)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CursorRow(Base):

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from sitewatch.models import Post, ScanResult, Severity
-from sitewatch.notify.email import IncidentMailer, IncidentSnapshot, OutgoingMessage
+from sitewatch.notify.email import IncidentMailer
 from sitewatch.redact import excerpt
 from sitewatch.scan.severity import clause_for
-from sitewatch.sites import SiteStatus
-from sitewatch.store.db import make_engine, make_sessionmaker
-from sitewatch.store.migrate import upgrade
 from sitewatch.store.models import (
     AuditEventRow,
     CursorRow,
@@ -33,9 +30,7 @@ from sitewatch.store.models import (
     PostDigestRow,
     SiteRow,
 )
-from sitewatch.store.types import utcnow
-
-Clock = Callable[[], datetime]
+from sitewatch.store.policy import PolicyQueries
 
 
 def storable(text: str | None) -> str | None:
@@ -135,73 +130,10 @@ class SiteView:
     next_poll_at: datetime | None
 
 
-class Store:
+class Store(PolicyQueries):
     """SQLAlchemy-backed store; one instance per process."""
 
-    def __init__(self, engine: Engine, *, clock: Clock = utcnow) -> None:
-        self.engine = engine
-        self.sessions = make_sessionmaker(engine)
-        self.clock = clock
-
-    @classmethod
-    def open(cls, url: str, *, migrate: bool = True, clock: Clock = utcnow) -> Store:
-        engine = make_engine(url)
-        if migrate:
-            upgrade(engine)
-        return cls(engine, clock=clock)
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    # -- sites -----------------------------------------------------------------------------
-    def sync_sites(self, statuses: Sequence[SiteStatus], actor: str = "config") -> list[str]:
-        """Mirror the configured sites into the store; return names whose status changed."""
-        now = self.clock()
-        changed: list[str] = []
-        with self.sessions.begin() as s:
-            rows = {r.name: r for r in s.scalars(select(SiteRow))}
-            for st in statuses:
-                site, appr = st.site, st.site.approval
-                values: dict[str, Any] = {
-                    "platform": site.platform,
-                    "target": site.target,
-                    "sponsor": site.sponsor,
-                    "approval_by": appr.by if appr else None,
-                    "approval_on": appr.on if appr else None,
-                    "approval_ref": appr.ref if appr else None,
-                    "review_by": appr.review_by if appr else None,
-                    "pollable": st.pollable,
-                    "status_reason": st.reason,
-                    "in_config": True,
-                }
-                row = rows.get(site.name)
-                if row is None:
-                    row = SiteRow(name=site.name, created_at=now, updated_at=now, **values)
-                    s.add(row)
-                    s.flush()
-                    self._audit(s, actor, "site.added", "site", site.name, _jsonable(values))
-                    changed.append(site.name)
-                    continue
-                diff = {k: v for k, v in values.items() if getattr(row, k) != v}
-                if diff:
-                    for k, v in diff.items():
-                        setattr(row, k, v)
-                    row.updated_at = now
-                    if "pollable" in diff and st.pollable and row.next_poll_at is None:
-                        row.next_poll_at = now
-                    self._audit(s, actor, "site.changed", "site", site.name, _jsonable(diff))
-                    changed.append(site.name)
-            configured = {st.site.name for st in statuses}
-            for name, row in rows.items():
-                if name not in configured and row.in_config:
-                    row.in_config = False
-                    row.pollable = False
-                    row.status_reason = "removed from the configuration"
-                    row.updated_at = now
-                    self._audit(s, actor, "site.removed", "site", name, {})
-                    changed.append(name)
-        return changed
-
+    # -- scheduling ------------------------------------------------------------------------
     def lease_due_sites(
         self,
         worker: str,
@@ -355,12 +287,6 @@ class Store:
             elif not fatal and row.health != "unhealthy":
                 row.health_detail = detail
             return newly, delay
-
-    def _site(self, s: Session, name: str) -> SiteRow:
-        row = s.scalar(select(SiteRow).where(SiteRow.name == name))
-        if row is None:
-            raise KeyError(f"unknown site {name!r}")
-        return row
 
     def list_sites(self) -> list[SiteView]:
         with self.sessions() as s:
@@ -547,51 +473,6 @@ class Store:
             self._enqueue(s, mailer, site, incident, explanations, excerpt(post.text, spans), kind)
             outcome.notifications += 1
 
-    def _enqueue(
-        self,
-        s: Session,
-        mailer: IncidentMailer,
-        site: SiteRow,
-        incident: IncidentRow,
-        explanations: Sequence[str],
-        excerpt_text: str,
-        kind: str,
-    ) -> None:
-        seq = (
-            s.scalar(
-                select(func.count())
-                .select_from(OutboxRow)
-                .where(OutboxRow.incident_id == incident.id, OutboxRow.kind == kind)
-            )
-            or 0
-        ) + 1
-        snap = IncidentSnapshot(
-            id=incident.id,
-            site=site.name,
-            sponsor=site.sponsor,
-            severity=Severity(incident.severity_rank),
-            categories=tuple(incident.categories),
-            clauses=tuple(incident.clauses),
-            explanations=tuple(explanations),
-            excerpt=excerpt_text,
-            post_url=incident.post_url,
-            created_at=incident.updated_at,
-        )
-        out: OutgoingMessage = mailer.compose(snap, kind, seq)
-        s.add(
-            OutboxRow(
-                incident_id=incident.id,
-                kind=out.kind,
-                recipients=list(out.recipients),
-                subject=out.subject,
-                message_id=out.message_id,
-                message=out.message,
-                status="pending",
-                next_attempt_at=incident.updated_at,
-                created_at=incident.updated_at,
-            )
-        )
-
     # -- outbox ----------------------------------------------------------------------------
     def due_outbox(self, limit: int = 100) -> list[OutboxItem]:
         now = self.clock()
@@ -687,41 +568,6 @@ class Store:
                 return None
             inc, name = found
             return _view(inc, name, with_findings=True)
-
-    # -- audit -----------------------------------------------------------------------------
-    def _audit(
-        self,
-        s: Session,
-        actor: str,
-        action: str,
-        target_type: str,
-        target_id: str,
-        details: dict[str, Any],
-        source: str = "daemon",
-    ) -> None:
-        s.add(
-            AuditEventRow(
-                at=self.clock(),
-                actor=actor,
-                action=action,
-                target_type=target_type,
-                target_id=target_id,
-                details=details,
-                source=source,
-            )
-        )
-
-    def audit(
-        self,
-        actor: str,
-        action: str,
-        target_type: str,
-        target_id: str,
-        details: dict[str, Any] | None = None,
-        source: str = "cli",
-    ) -> None:
-        with self.sessions.begin() as s:
-            self._audit(s, actor, action, target_type, target_id, details or {}, source)
 
     def audit_events(self, limit: int = 100) -> list[AuditEventRow]:
         with self.sessions() as s:
