@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import re
+import sys
+import time
 from collections.abc import Callable, Sequence
+from types import FrameType
 
 import pytest
 
 from sitewatch.config import Settings
+from sitewatch.detectors import base
 from sitewatch.detectors.base import DetectorContext
 from sitewatch.detectors.pii import EmailDetector, PhoneDetector, SsnDetector, StudentIdDetector
 from sitewatch.exceptions import ConfigError
 from sitewatch.models import Finding, Severity
 from sitewatch.scan.normalize import normalize
+from sitewatch.scan.pipeline import ScanPipeline
+from sitewatch.scan.severity import SeverityPolicy
 from sitewatch.typing import Detector
 
 
@@ -128,6 +134,94 @@ def test_phone(settings: Settings, text: str, expected: list[str], scores: list[
     assert_explanations_clean(text, findings)
 
 
+# Rule 2: phone-shaped digit groups libphonenumber rejects, only next to a phone word.
+LOOSE_PHONE_CASES = [
+    ("Phone: 0490 75 40 81", ["0490 75 40 81"], [0.75]),
+    ("call me on 450 0840?", ["450 0840"], [0.75]),
+    ("text me at 99 668472", ["99 668472"], [0.75]),
+    ("messages to 0688 872 49 99", ["0688 872 49 99"], [0.75]),
+    ("Fax: +46 (0)179 459 33", ["+46 (0)179 459 33"], [0.75]),
+    # libphonenumber knows this one (Sweden): rule 1, whose boost words exclude "fax"
+    ("Fax: +46 (0)8 928 571 38", ["+46 (0)8 928 571 38"], [0.7]),
+    ("Desk: 259.735.7502x459", ["259.735.7502x459"], [0.75]),
+    ("my number is (64) 3591-3246", ["(64) 3591-3246"], [0.75]),
+    ("Tel 0961-7596216", ["0961-7596216"], [0.75]),
+    ("reach me: 001-518-640-0854", ["001-518-640-0854"], [0.75]),
+    ("781 1704 office", ["781 1704"], [0.75]),  # label after, same line
+    ("ｃａｌｌ ０４９０ ７５ ４０ ８１", ["０４９０ ７５ ４０ ８１"], [0.75]),  # fullwidth
+    ("call 40012346789", ["40012346789"], [0.75]),  # not the 8-digit student shape
+    ("the number 0490 75 40 81", ["0490 75 40 81"], [0.75]),
+    # both rules in one post: libphonenumber's finding keeps its own score
+    ("call 415-555-0132 or 0490 75 40 81", ["415-555-0132", "0490 75 40 81"], [0.9, 0.75]),
+    # no-match rows
+    ("0490 75 40 81", [], []),  # no phone word
+    ("0490 75 40 81 is the bus route; no phones", [], []),  # the word is too far after
+    ("student number 40012345, call home", [], []),  # the district's student number
+    ("text my kid, id 40012345", [], []),
+    ("call 40012345", [], []),
+    ("call the district office at 555-0100", [], []),  # allow-listed line, no area code
+    ("office: 415 555 0100", [], []),  # allow-listed line
+    ("order number 7654321, call me", [], []),
+    ("tracking number 7654321", [], []),
+    ("social security number 078-051121", [], []),
+    ("call 078-05-1123", [], []),
+    ("text 98052 6399", [], []),
+    ("call me 192.168.10.254", [], []),
+    ("phone 2024.03.15", [], []),
+    ("call 12-25-2010", [], []),
+    ("office 1999-2005 renovation", [], []),
+    ("call 7.5432109", [], []),
+    ("call: €1 250 000", [], []),
+    ("call: 1 250 000 usd", [], []),
+    ("call: 1 250 000%", [], []),
+    ("call 1:30:4567", [], []),
+    ("text 4111111111111111", [], []),  # 16 digits: more than E.164 allows
+    ("text 3782 822463 10005", [], []),  # an American Express number (Luhn)
+    ("call 555-0199", [], []),  # fiction exchange
+    ("call 425.882.90901", [], []),  # US-style grouping, one digit long
+    ("call 0 4 9 0 75 40 81", [], []),
+    ("call 12345678901234567", [], []),  # too many digits
+    ("call #4258829090123", [], []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "scores"), LOOSE_PHONE_CASES)
+def test_phone_shape_next_to_phone_word(
+    settings: Settings, text: str, expected: list[str], scores: list[float]
+) -> None:
+    findings = run(PhoneDetector.from_context(DetectorContext(settings, None)), text)
+    assert matched(text, findings) == expected
+    assert [f.score for f in findings] == scores
+    assert_explanations_clean(text, findings)
+
+
+def test_phone_shape_explanation_names_context_word() -> None:
+    (finding,) = run(PhoneDetector(), "Mobile: 0490 75 40 81")
+    assert finding.explanation == "phone-number shape + context word 'mobile'"
+
+
+def test_phone_shape_without_student_pattern_is_a_phone() -> None:
+    """Eight digits after "call" are a phone unless the district says they are student
+    numbers."""
+    assert matched("call 40012345", run(PhoneDetector(), "call 40012345")) == ["40012345"]
+
+
+def test_student_number_is_not_also_a_phone_in_the_pipeline(settings: Settings) -> None:
+    """The pipeline merges overlapping findings of ONE category only, so PhoneDetector must
+    leave the district's student numbers to StudentIdDetector itself."""
+    context = DetectorContext(settings, None)
+    pipeline = ScanPipeline(
+        [PhoneDetector.from_context(context), StudentIdDetector.from_context(context)],
+        SeverityPolicy(),
+    )
+    text = "text his mom, student number 40012345, or call 0490 75 40 81"
+    result = pipeline.scan(text)
+    assert [(f.category, text[f.start : f.end]) for f in result.findings] == [
+        ("pii.student_id", "40012345"),
+        ("pii.phone", "0490 75 40 81"),
+    ]
+
+
 def test_phone_allow_list_compares_e164() -> None:
     detector = PhoneDetector(["+1 (415) 555-0100"], "US")
     assert run(detector, "main office 415 555 0100, ext 12") == []
@@ -155,6 +249,11 @@ SSN_CASES = [
     ("SSN: ０７８－０５－１１２３", ["０７８－０５－１１２３"], [0.95]),
     ("ssn 078–05–1123", ["078–05–1123"], [0.95]),  # en dashes
     ("two: 219-09-9998 and 536-22-1234", ["219-09-9998", "536-22-1234"], [0.85, 0.85]),
+    # half-separated: only next to a strong SSN word, lower base score
+    ("my ssn is 078-051123", ["078-051123"], [0.85]),
+    ("SSN# 07805-1123", ["07805-1123"], [0.85]),
+    ("ss no 078 051123", ["078 051123"], [0.85]),
+    ("social security: 536-221234 and 078-05-1123", ["536-221234", "078-05-1123"], [0.85, 0.95]),
     # no-match rows: never-issued ranges and famous fakes
     ("078051123", [], []),  # 9 bare digits need context
     ("078-05-1120", [], []),
@@ -173,6 +272,13 @@ SSN_CASES = [
     ("call 415-555-0132", [], []),
     ("order 1078-05-1123", [], []),
     ("isbn 978-05-1123-4", [], []),
+    ("078-051123", [], []),  # half-separated without context
+    ("social 078-051123", [], []),  # "social" alone is not enough for a half form
+    ("my ssn is 078-051120", [], []),  # the Woolworth fake, half-separated
+    ("ssn 900-051123", [], []),
+    ("ssn 078-001123", [], []),
+    ("ssn 11111-1111", [], []),
+    ("ssn 078_051123", [], []),
 ]
 
 
@@ -224,6 +330,72 @@ def test_detectors_satisfy_protocol(settings: Settings, cls: type[Detector]) -> 
     detector = cls.from_context(DetectorContext(settings, None))  # type: ignore[attr-defined]
     assert isinstance(detector, Detector)
     assert detector.name in {"email", "phone", "ssn", "student_id"}
+
+
+# -- scaling -----------------------------------------------------------------------------------
+def _ssns(n: int) -> str:
+    """``n`` distinct valid SSNs: area 100-599, group 10-99, serial 1000-9999."""
+    return " ".join(f"{100 + i // 100 % 500}-{10 + i % 90:02d}-{1000 + i % 9000}" for i in range(n))
+
+
+def _lines_run_in_base(detector: Detector, text: str) -> tuple[int, int]:
+    """(findings, Python lines executed in detectors/base.py) for one scan: a deterministic
+    measure of the work ``PatternDetector.detect`` does, where wall time would be flaky."""
+    doc = normalize(text)
+    lines = 0
+
+    def local(frame: FrameType, event: str, arg: object) -> Callable[..., object]:
+        nonlocal lines
+        if event == "line":
+            lines += 1
+        return local
+
+    def tracer(frame: FrameType, event: str, arg: object) -> Callable[..., object] | None:
+        return local if frame.f_code.co_filename == base.__file__ else None
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        found = len(detector.detect(doc))
+    finally:
+        sys.settrace(previous)
+    return found, lines
+
+
+def test_pattern_detector_work_is_linear_in_matches() -> None:
+    """Four times the matches, about four times the work (it was quadratic: every match
+    was compared with every span taken before it)."""
+    detector = SsnDetector()
+    detector.load()
+    found_small, work_small = _lines_run_in_base(detector, _ssns(1_000))
+    found_large, work_large = _lines_run_in_base(detector, _ssns(4_000))
+    assert (found_small, found_large) == (1_000, 4_000)
+    assert work_large <= 4.2 * work_small
+
+
+def test_pattern_detector_scans_20000_ssns_quickly() -> None:
+    detector = SsnDetector()
+    detector.load()
+    doc = normalize(_ssns(20_000))
+    started = time.perf_counter()
+    findings = detector.detect(doc)
+    elapsed = time.perf_counter() - started
+    assert len(findings) == 20_000
+    assert elapsed < 10.0  # about 1 s here; it took 13 s when the overlap test was quadratic
+
+
+def test_pattern_detector_earlier_patterns_win_overlaps() -> None:
+    """The linear overlap walk keeps the old rule: a span taken by an earlier pattern is
+    not reported again by a later one, and disjoint later matches between them are."""
+    text = "ssn 078-05-1123 078051124 536-221234 078-05-1125"
+    findings = run(SsnDetector(), text)
+    assert matched(text, findings) == ["078-05-1123", "078051124", "536-221234", "078-05-1125"]
+    assert [f.explanation.split(" pattern")[0] for f in findings] == [
+        "SSN (NNN-NN-NNNN)",
+        "SSN (9 digits)",
+        "SSN (NNN-NNNNNN)",
+        "SSN (NNN-NN-NNNN)",
+    ]
 
 
 def test_offsets_survive_invisible_characters() -> None:

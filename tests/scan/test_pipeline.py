@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from sitewatch.config import Settings
 from sitewatch.exceptions import ConfigError
-from sitewatch.models import Severity
+from sitewatch.models import Finding, Severity
 from sitewatch.redact import excerpt, redact
 from sitewatch.roster import load_roster
 from sitewatch.scan.pipeline import MAX_POST_CHARS, ScanPipeline
@@ -94,3 +95,39 @@ def test_context_attaches_to_the_right_student(
 ) -> None:
     records = [x for x in pipeline.scan(text).findings if x.category == "pii.education_record"]
     assert [text[x.start : x.end] for x in records] == linked
+
+
+def _f(category: str, start: int, end: int, score: float) -> Finding:
+    return Finding(category, start, end, score, "t", "why")
+
+
+@pytest.mark.parametrize(
+    ("findings", "kept"),
+    [
+        ([_f("pii.phone", 0, 10, 0.7), _f("pii.phone", 2, 8, 0.95)], [(2, 8, 0.95)]),
+        (
+            [_f("pii.phone", 0, 10, 0.9), _f("pii.phone", 10, 12, 0.5)],
+            [(0, 10, 0.9), (10, 12, 0.5)],
+        ),
+        ([_f("pii.phone", 0, 5, 0.9), _f("pii.email", 0, 5, 0.5)], [(0, 5, 0.5), (0, 5, 0.9)]),
+        (
+            [_f("pii.phone", 5, 9, 0.9), _f("pii.phone", 0, 6, 0.8), _f("pii.phone", 8, 12, 0.8)],
+            [(5, 9, 0.9)],
+        ),
+        ([_f("pii.phone", 3, 3, 0.9), _f("pii.phone", 3, 3, 0.8)], [(3, 3, 0.9)]),
+    ],
+)
+def test_dedupe_keeps_the_strongest_per_category(
+    findings: list[Finding], kept: list[tuple[int, int, float]]
+) -> None:
+    from sitewatch.scan.pipeline import _dedupe
+
+    assert [(f.start, f.end, f.score) for f in _dedupe(findings)] == kept
+
+
+def test_dedupe_scales_to_hostile_posts() -> None:
+    from sitewatch.scan.pipeline import _dedupe
+
+    many = [_f("pii.phone", i * 3, i * 3 + 5, (i % 7) / 7) for i in range(20_000)]
+    out = _dedupe(many)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(out))

@@ -66,17 +66,25 @@ def test_upgrade_keeps_existing_rows(store_url: str) -> None:
     try:
         upgrade(engine, "0001")
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO sites (name, platform, target, sponsor, pollable, status_reason, "
-                "in_config, health, health_detail, consecutive_failures, created_at, updated_at)"
-                " VALUES ('band', 'demo', '/f', 's@x.org', true, '', true, 'ok', '', 0, "
-                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
-            conn.execute(text("INSERT INTO cursors (site_id, value, updated_at) "
-                              "SELECT id, 'c-1', '2026-01-01 00:00:00' FROM sites"))
+            conn.execute(
+                text(
+                    "INSERT INTO sites (name, platform, target, sponsor, pollable, status_reason, "
+                    "in_config, health, health_detail, consecutive_failures, created_at, updated_at)"
+                    " VALUES ('band', 'demo', '/f', 's@x.org', true, '', true, 'ok', '', 0, "
+                    "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO cursors (site_id, value, updated_at) "
+                    "SELECT id, 'c-1', '2026-01-01 00:00:00' FROM sites"
+                )
+            )
         upgrade(engine)
         with engine.connect() as conn:
-            row = conn.execute(text("SELECT name, state, costs, access_administrators "
-                                    "FROM sites")).one()
+            row = conn.execute(
+                text("SELECT name, state, costs, access_administrators FROM sites")
+            ).one()
             cursor = conn.execute(text("SELECT value FROM cursors")).scalar_one()
         assert row[0] == "band" and row[1] == "unapproved"
         assert row[2] in ("[]", [])
@@ -95,11 +103,16 @@ def test_audit_events_cannot_be_edited_or_deleted(store_url: str) -> None:
     try:
         upgrade(engine)
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO audit_events (at, actor, action, target_type, target_id, details, "
-                "source) VALUES ('2026-01-01 00:00:00', 'a', 'x', 'site', '1', '{}', 'cli')"))
-        for statement in ("UPDATE audit_events SET actor = 'someone else'",
-                          "DELETE FROM audit_events"):
+            conn.execute(
+                text(
+                    "INSERT INTO audit_events (at, actor, action, target_type, target_id, details, "
+                    "source) VALUES ('2026-01-01 00:00:00', 'a', 'x', 'site', '1', '{}', 'cli')"
+                )
+            )
+        for statement in (
+            "UPDATE audit_events SET actor = 'someone else'",
+            "DELETE FROM audit_events",
+        ):
             with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
                 conn.execute(text(statement))
         with engine.connect() as conn:

@@ -125,10 +125,13 @@ class PhoneDetector:
        ``LOOSE_BEFORE`` characters before the number, or ``LOOSE_AFTER`` after it on the
        same line (directory lines put the label after: "416 60 039 office").
 
-    Never phones, under either rule: IPv4 addresses, dates, time ranges, years, decimals,
-    prices, ZIP+4 codes, SSN shapes (and nine digits next to SSN words), the district's
-    student numbers (``student_id_pattern``: StudentIdDetector reports those, and the
-    pipeline only merges overlapping findings of ONE category), allow-listed district lines.
+    Never phones, under either rule: allow-listed district lines; the district's student
+    numbers (``student_id_pattern``: StudentIdDetector reports those, and the pipeline only
+    merges overlapping findings of ONE category); plain digit groups shaped like an IPv4
+    address, a date, a time range, years, a decimal, ZIP+4, an SSN or a payment card.
+    Rule 2 also skips prices, numbers labelled as another kind ("order number 1234567"),
+    nine digits next to SSN words and, in North American regions, US-style groupings a
+    digit short or long ("425-882-909") and the 555-01NN exchange reserved for fiction.
     """
 
     name: str = "phone"
@@ -301,14 +304,17 @@ class PhoneDetector:
         values = [int(g) for g in groups]
         if len(groups) == 4 and seps == "..." and max(sizes) <= 3 and max(values) <= 255:
             return True  # IPv4 address: 36.160.14.148
-        if len(groups) == 2 and seps == ".":
-            return True  # decimal: 3.14159265
+        if len(groups) == 2 and seps == "." and sizes[0] <= 2:
+            return True  # decimal: 3.14159265 (but 415.5550132 is a phone)
+        if sum(size == 1 for size in sizes) > 1:
+            return True  # single digits: a count or a list, "1 2 3 4 5 6 7"
         if sizes == [3, 2, 4]:
             return True  # SSN shape, whatever the separators
         if sizes == [5, 4]:
             return True  # ZIP+4, or a house number and a street number: "17031 2202 Rissik St"
-        if len(groups) == 1 and len(number) >= 13 and self._luhn(number):
-            return True  # a payment card number (13-19 digits, Luhn check digit)
+        card_shape = len(groups) == 1 or sizes == [4, 6, 5]  # bare, or American Express
+        if card_shape and sum(sizes) >= 13 and self._luhn("".join(groups)):
+            return True  # a payment card number: 13-19 digits, Luhn check digit
         if all(self._YEAR.fullmatch(g) for g in groups):
             return True  # years: 2023-2024
         if len(groups) == 3:
@@ -345,14 +351,12 @@ class PhoneDetector:
         return len(groups) == 3 and sizes[:2] == [3, 3] and sizes[2] != 4 and seps in ("--", "..")
 
     def _allowed_line(self, number: str, digits: str) -> bool:
-        """A district line, also when written without its area code ("office: 555-0100")."""
-        if not self.allowed:
-            return False
-        if e164(number, self.region) in self.allowed:
-            return True
-        return not number.startswith("+") and any(
-            n.endswith(digits) for n in self._allowed_national
-        )
+        """A district line, also written without its area code ("office: 555-0100") or
+        with a trunk or international prefix. Digits only: parsing every candidate with
+        libphonenumber would dominate hostile posts with thousands of them."""
+        if number.startswith("+"):
+            return "+" + digits in self.allowed
+        return any(n.endswith(digits) or digits.endswith(n) for n in self._allowed_national)
 
     def _labelled_other(self, text: str, start: int) -> bool:
         """The number right after a label naming another kind ("order number 1234567")."""

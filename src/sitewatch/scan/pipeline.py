@@ -6,6 +6,7 @@ registry, so a district can reorder, drop or add detectors without code changes.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,13 +40,25 @@ _MASK_LABELS = {
 
 def _dedupe(findings: Sequence[Finding]) -> list[Finding]:
     """Overlapping findings of one category collapse to the strongest (several detectors may
-    see the same phone number); the result is ordered by position, then category."""
-    kept: list[Finding] = []
+    see the same phone number); the result is ordered by position, then category.
+
+    Kept spans of a category never overlap, so each candidate is checked against its two
+    neighbours in a sorted list: O(n log n) for a hostile post with thousands of findings.
+    """
+    kept_by_category: dict[str, tuple[list[int], list[Finding]]] = {}
     for f in sorted(findings, key=lambda f: (-f.score, f.start, f.category)):
-        if any(k.category == f.category and k.start < f.end and f.start < k.end for k in kept):
+        starts, kept = kept_by_category.setdefault(f.category, ([], []))
+        i = bisect.bisect_left(starts, f.start)
+        before = kept[i - 1] if i > 0 else None
+        after = kept[i] if i < len(kept) else None
+        if (before is not None and before.end > f.start) or (
+            after is not None and (after.start < f.end or after.start == f.start)
+        ):
             continue
-        kept.append(f)
-    return sorted(kept, key=lambda f: (f.start, f.end, f.category))
+        starts.insert(i, f.start)
+        kept.insert(i, f)
+    merged = [f for _, kept in kept_by_category.values() for f in kept]
+    return sorted(merged, key=lambda f: (f.start, f.end, f.category))
 
 
 class ScanPipeline:
