@@ -70,7 +70,8 @@ def test_upgrade_keeps_existing_rows(store_url: str) -> None:
                 text(
                     "INSERT INTO sites (name, platform, target, sponsor, pollable, "
                     "status_reason, in_config, health, health_detail, consecutive_failures, "
-                    "created_at, updated_at) VALUES ('band', 'demo', '/f', 's@x.org', true, '', true, 'ok', '', 0, "
+                    "created_at, updated_at) VALUES ('band', 'demo', '/f', 's@x.org', true, "
+                    "'', true, 'ok', '', 0, "
                     "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
                 )
             )
