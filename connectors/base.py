@@ -42,14 +42,18 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - current)
 
 
-def reset_after(epoch_seconds: str | None, *, now: float | None = None) -> float | None:
-    """Seconds until an ``x-rate-limit-reset``-style epoch timestamp (X, Reddit)."""
-    if not epoch_seconds:
+def reset_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds until a rate-limit reset header: an epoch timestamp (X's
+    ``x-rate-limit-reset``) or, for small values, seconds from now (Reddit's
+    ``x-ratelimit-reset``)."""
+    if not value:
         return None
     try:
-        reset = float(epoch_seconds)
+        reset = float(value)
     except ValueError:
         return None
+    if reset < 1e9:  # not an epoch timestamp: already a number of seconds
+        return max(0.0, reset)
     current = now if now is not None else time.time()
     return max(0.0, reset - current)
 

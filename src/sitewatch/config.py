@@ -23,7 +23,16 @@ from pydantic import (
 
 from sitewatch.detectors.toxicity import ToxicitySettings
 from sitewatch.exceptions import ConfigError
-from sitewatch.models import AccessGuideline, Approval, Cost, Severity, Site
+from sitewatch.models import (
+    AccessGuideline,
+    Approval,
+    AutoAction,
+    Cost,
+    EscalationRung,
+    Routing,
+    Severity,
+    Site,
+)
 
 PLATFORMS = ("reddit", "x", "youtube", "blogger", "rss", "demo")
 DEFAULT_DETECTORS = (
@@ -138,6 +147,47 @@ class SmtpSettings(_Strict):
     timeout: Annotated[float, Field(gt=0)] = 30.0
 
 
+_QUIET = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+PLACEHOLDERS = ("{sponsor}", "{backup_sponsor}", "{tech_staff}", "{administrators}")
+
+
+class EscalationStep(_Strict):
+    """One rung of the escalation ladder: who is told, and how long they have to acknowledge
+    before the incident climbs to the next rung."""
+
+    contacts: Annotated[list[str], Field(min_length=1)]
+    ack_within_hours: Annotated[float, Field(gt=0)] = 24.0
+
+    @field_validator("contacts")
+    @classmethod
+    def _contacts(cls, value: list[str]) -> list[str]:
+        for contact in value:
+            if contact not in PLACEHOLDERS and not re.match(EMAIL_PATTERN, contact):
+                raise ValueError(
+                    f"{contact!r} is neither an e-mail address nor one of {', '.join(PLACEHOLDERS)}"
+                )
+        return value
+
+
+def _quiet_hours(value: str | None) -> str | None:
+    if value is not None and not _QUIET.match(value):
+        raise ValueError("quiet_hours must look like 21:00-07:00")
+    return value
+
+
+class RoutingSettings(_Strict):
+    """When mail goes out. Per site, `[sites.notify]` overrides the district's values."""
+
+    quiet_hours: str | None = None  # non-critical mail waits until they end
+    immediate_min_severity: Literal["low", "medium", "high", "critical"] | None = None
+    escalation: list[EscalationStep] | None = None
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str | None) -> str | None:
+        return _quiet_hours(value)
+
+
 class NotifySettings(_Strict):
     outbox_dir: str = "{state_dir}/outbox"
     from_addr: str = "sitewatch@localhost"
@@ -146,6 +196,58 @@ class NotifySettings(_Strict):
     review_url: str | None = None
     smtp: SmtpSettings | None = None
     max_attempts: Annotated[int, Field(ge=1)] = 12
+    timezone: str = "UTC"
+    digest_hour: Annotated[int, Field(ge=0, le=23)] = 7
+    quiet_hours: str | None = None
+    immediate_min_severity: Literal["low", "medium", "high", "critical"] = "medium"
+    ack_link_hours: Annotated[float, Field(gt=0)] = 72.0
+    escalation: list[EscalationStep] = Field(
+        default_factory=lambda: [
+            EscalationStep(contacts=["{sponsor}", "{backup_sponsor}"], ack_within_hours=24),
+            EscalationStep(contacts=["{administrators}"], ack_within_hours=24),
+            EscalationStep(contacts=["{tech_staff}"], ack_within_hours=48),
+        ]
+    )
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str | None) -> str | None:
+        return _quiet_hours(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. America/Chicago)") from None
+        return value
+
+
+class ActionSettings(_Strict):
+    """Automatic hide/remove on the platform: off unless listed. Viewpoint-neutral by design:
+    only student-PII and threat categories may be acted on, never opinion or criticism."""
+
+    categories: list[str] = Field(default_factory=list)
+    action: Literal["hide", "remove"] = "hide"
+
+    @field_validator("categories")
+    @classmethod
+    def _neutral(cls, value: list[str]) -> list[str]:
+        for category in value:
+            allowed = category.startswith("pii.") or category in (
+                "content.threat",
+                "content.self_harm",
+            )
+            if not allowed:
+                raise ValueError(
+                    f"{category!r} cannot trigger an automatic action: only student PII "
+                    "(pii.*) and threats (content.threat, content.self_harm) may, so that "
+                    "sitewatch never removes opinion or criticism"
+                )
+        return value
 
 
 class PolicySettings(_Strict):
@@ -211,6 +313,8 @@ class SiteSettings(_Strict):
     endpoint: str | None = None
     poll_interval: Annotated[float, Field(gt=0)] | None = None
     approval: ApprovalSettings | None = None
+    notify: RoutingSettings = Field(default_factory=RoutingSettings)
+    actions: ActionSettings = Field(default_factory=ActionSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
     costs: list[CostSettings] = Field(default_factory=list)
     options: dict[str, Any] = Field(default_factory=dict)
@@ -315,6 +419,19 @@ class Settings(_Strict):
             access=AccessGuideline(s.access.administrators, s.access.tech_staff, s.access.note),
             costs=tuple(
                 Cost(c.item, c.amount, c.approved_by, c.approved_on, c.ref) for c in s.costs
+            ),
+            routing=self._routing(s),
+            auto_action=AutoAction(tuple(s.actions.categories), s.actions.action),
+        )
+
+    def _routing(self, s: SiteSettings) -> Routing:
+        district, site = self.notify, s.notify
+        ladder = site.escalation if site.escalation is not None else district.escalation
+        return Routing(
+            quiet_hours=site.quiet_hours if site.quiet_hours is not None else district.quiet_hours,
+            immediate_min_severity=site.immediate_min_severity or district.immediate_min_severity,
+            escalation=tuple(
+                EscalationRung(tuple(step.contacts), step.ack_within_hours) for step in ladder
             ),
         )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -75,6 +75,38 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class EscalationRung:
+    """Who is told at this rung (addresses or placeholders such as "{sponsor}"), and how
+    long they have to acknowledge before the incident climbs to the next rung."""
+
+    contacts: tuple[str, ...]
+    ack_within_hours: float = 24.0
+
+
+@dataclass(frozen=True)
+class Routing:
+    """When and to whom a site's incident mail goes (district defaults, site overrides)."""
+
+    quiet_hours: str | None = None
+    immediate_min_severity: str = "medium"
+    escalation: tuple[EscalationRung, ...] = (EscalationRung(("{sponsor}",)),)
+
+
+@dataclass(frozen=True)
+class AutoAction:
+    """Hide or remove matching posts on the platform; empty categories means off."""
+
+    categories: tuple[str, ...] = ()
+    action: str = "hide"
+
+    def applies_to(self, categories: Sequence[str]) -> bool:
+        return any(
+            c in self.categories or (c.startswith("pii.") and "pii.*" in self.categories)
+            for c in categories
+        )
+
+
+@dataclass(frozen=True)
 class Site:
     """One approved (or not) district site as configured."""
 
@@ -89,6 +121,8 @@ class Site:
     backup_sponsor: str | None = None
     access: AccessGuideline = field(default_factory=AccessGuideline)
     costs: tuple[Cost, ...] = ()
+    routing: Routing = field(default_factory=Routing)
+    auto_action: AutoAction = field(default_factory=AutoAction)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from sitewatch.exceptions import FatalConnectorError, RetriableConnectorError
     [
         (429, {"Retry-After": "30"}, RetriableConnectorError, 30.0),
         (429, {}, RetriableConnectorError, None),
-        (429, {"x-rate-limit-reset": "1060"}, RetriableConnectorError, None),  # past: 0 s
+        (429, {"x-ratelimit-reset": "420"}, RetriableConnectorError, 420.0),
+        (429, {"Retry-After": "0", "x-ratelimit-reset": "420"}, RetriableConnectorError, 0.0),
         (500, {}, RetriableConnectorError, None),
         (503, {"retry-after": "5"}, RetriableConnectorError, 5.0),
         (401, {}, FatalConnectorError, None),
@@ -37,5 +38,6 @@ def test_retry_after_forms() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
-    assert reset_after("1100", now=1000.0) == 100.0
-    assert reset_after("900", now=1000.0) == 0.0
+    assert reset_after("1800000100", now=1800000000.0) == 100.0  # epoch (X)
+    assert reset_after("1700000000", now=1800000000.0) == 0.0  # epoch in the past
+    assert reset_after("420", now=1800000000.0) == 420.0  # seconds from now (Reddit)

@@ -91,6 +91,9 @@ class FakeServer:
                     self.send_header("Content-Length", str(len(payload)))
                     for key, value in response.headers.items():
                         self.send_header(key, value)
+                    if self.close_connection and "Connection" not in response.headers:
+                        # The client asked to close; say so, or it may reuse a dead socket.
+                        self.send_header("Connection", "close")
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):

@@ -189,6 +189,16 @@ class IncidentRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     evidence_text: Mapped[str | None] = mapped_column(Text)  # purged by retention
     redactions: Mapped[list[list[object]]] = mapped_column(JSON, default=list)
+    assignee: Mapped[str | None] = mapped_column(String(320))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(320))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(320))
+    resolution: Mapped[str | None] = mapped_column(Text)  # the false-positive reason, etc.
+    escalation_step: Mapped[int] = mapped_column(Integer, default=0)
+    escalate_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actions_taken: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -215,6 +225,32 @@ class FindingRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     incident: Mapped[IncidentRow] = relationship(back_populates="findings")
+
+
+class IncidentNoteRow(Base):
+    __tablename__ = "incident_notes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author: Mapped[str] = mapped_column(String(320))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class AckTokenRow(Base):
+    """A one-click acknowledgement link: only its hash is kept; it expires and works once."""
+
+    __tablename__ = "ack_tokens"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_from: Mapped[str | None] = mapped_column(String(200))
 
 
 class OutboxRow(Base):
