@@ -420,12 +420,14 @@ class Settings(_Strict):
             costs=tuple(
                 Cost(c.item, c.amount, c.approved_by, c.approved_on, c.ref) for c in s.costs
             ),
-            routing=self._routing(s),
+            routing=self.routing_for(s),
             auto_action=AutoAction(tuple(s.actions.categories), s.actions.action),
         )
 
-    def _routing(self, s: SiteSettings) -> Routing:
-        district, site = self.notify, s.notify
+    def routing_for(self, s: SiteSettings | None) -> Routing:
+        """A site's mail routing: its `[sites.notify]` over the district's `[notify]`."""
+        district = self.notify
+        site = s.notify if s is not None else RoutingSettings()
         ladder = site.escalation if site.escalation is not None else district.escalation
         return Routing(
             quiet_hours=site.quiet_hours if site.quiet_hours is not None else district.quiet_hours,

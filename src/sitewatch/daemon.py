@@ -29,7 +29,7 @@ from sitewatch.exceptions import (
     SitewatchError,
 )
 from sitewatch.logs import get_logger
-from sitewatch.models import Finding, Post, ScanResult, Site
+from sitewatch.models import Action, ActionKind, Finding, Post, ScanResult, Site
 from sitewatch.notify.email import IncidentMailer
 from sitewatch.notify.outbox import OutboxDrainer, make_transport
 from sitewatch.policy import PolicyEngine, unconsented_author
@@ -219,6 +219,7 @@ class Daemon:
                     )
                 scanned = self._scan_page(site, page.posts)
                 outcome = self.store.record_page(site.name, scanned, page.next_cursor, self.mailer)
+                self._auto_act(site, connector, page.posts, outcome)
                 report.posts_scanned += outcome.posts_recorded
                 report.incidents_opened += outcome.incidents_opened
                 report.incidents_updated += outcome.incidents_updated
@@ -312,7 +313,55 @@ class Daemon:
             self._connectors[platform] = self._connector_factory(platform)
         return self._connectors[platform]
 
+    def _auto_act(
+        self, site: Site, connector: Connector, posts: tuple[Post, ...], outcome: Any
+    ) -> None:
+        """Hide or remove a post on the platform when the site opted in for its categories
+        (PII and threats only; off by default). Recorded on the incident and audited."""
+        rule = site.auto_action
+        if not rule.categories or not outcome.incident_posts:
+            return
+        act = getattr(connector, "act", None)
+        by_id = {p.id: p for p in posts}
+        for incident_id, post_id in outcome.incident_posts.items():
+            incident = self.store.get_incident(incident_id)
+            post = by_id.get(post_id)
+            if incident is None or post is None or not rule.applies_to(incident.categories):
+                continue
+            if act is None:
+                self.store.record_action(
+                    incident_id,
+                    rule.action,
+                    False,
+                    f"the {site.platform} connector cannot act on posts",
+                )
+                continue
+            try:
+                result = act(
+                    site,
+                    post,
+                    Action(ActionKind(rule.action), reason=f"sitewatch incident #{incident_id}"),
+                )
+                ok, detail = result.ok, result.detail
+            except SitewatchError as exc:
+                ok, detail = False, str(exc)
+            self.store.record_action(incident_id, rule.action, ok, detail)
+            log.info(
+                "automatic platform action",
+                site=site.name,
+                incident=incident_id,
+                action=rule.action,
+                ok=ok,
+            )
+
+    def escalate_and_digest(self) -> None:
+        climbed = self.store.escalate_due(self.mailer)
+        for incident_id, step in climbed:
+            log.warning("incident escalated", incident=incident_id, step=step)
+        self.store.digest_due(self.mailer)
+
     def _drain(self, report: PassReport) -> None:
+        self.escalate_and_digest()
         delivered, failed = self.drainer.drain(stop=self._stop)
         report.messages_delivered += delivered
         report.messages_failed += failed

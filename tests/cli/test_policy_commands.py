@@ -208,3 +208,55 @@ def test_compliance_report_in_every_format(ran: Path, tmp_path: Path) -> None:
         "report", "compliance", "--since", "2026-12-01", "--until", "2026-11-01", "--config", c
     )
     assert bad.exit_code == 2
+
+
+def test_incident_lifecycle_commands(ran: Path) -> None:
+    c = str(ran)
+    listed = json.loads(
+        run(
+            "incidents", "list", "--format", "json", "--site", "lhs-band-site", "--config", c
+        ).output
+    )
+    iid = str(listed[-1]["id"])
+    assert "acknowledged" in run("incidents", "ack", iid, "--actor", "coach", "--config", c).output
+    again = run("incidents", "ack", iid, "--config", c)
+    assert again.exit_code == 2 and "cannot ack" in again.output
+    no_reason = run("incidents", "false-positive", iid, "--config", c)
+    assert no_reason.exit_code == 2  # --reason is required
+    fp = run(
+        "incidents",
+        "false-positive",
+        iid,
+        "--reason",
+        "a song lyric",
+        "--actor",
+        "coach",
+        "--config",
+        c,
+    )
+    assert "false_positive" in fp.output
+    assert "open" in run("incidents", "reopen", iid, "--config", c).output
+    assert (
+        "note added"
+        in run("incidents", "note", iid, "called home", "--actor", "coach", "--config", c).output
+    )
+    assert (
+        "asst.director@lakeview.k12.us"
+        in run("incidents", "assign", iid, "backup", "--config", c).output
+    )
+    assert "resolved" in run("incidents", "resolve", iid, "--config", c).output
+    shown = json.loads(run("incidents", "show", iid, "--format", "json", "--config", c).output)
+    assert shown["status"] == "resolved" and shown["assignee"] == "asst.director@lakeview.k12.us"
+    assert shown["notes"][0]["text"] == "called home"
+    audit = json.loads(
+        run(
+            "audit", "list", "--target", f"incident:{iid}", "--format", "json", "--config", c
+        ).output
+    )
+    assert [e["action"] for e in audit if e["actor"] == "coach"] == [
+        "incident.ack",
+        "incident.false_positive",
+        "incident.note",
+    ]
+    missing = run("incidents", "ack", "99999", "--config", c)
+    assert missing.exit_code == 2 and "no incident #99999" in missing.output

@@ -21,6 +21,7 @@ from sitewatch.cli.report import report_group
 from sitewatch.cli.run import run_command
 from sitewatch.cli.scan import scan_command
 from sitewatch.cli.sites import sites_group
+from sitewatch.cli.web import web_command
 from sitewatch.exceptions import SitewatchError
 
 
@@ -49,6 +50,7 @@ cli.add_command(sites_group)
 cli.add_command(consent_group)
 cli.add_command(audit_group)
 cli.add_command(report_group)
+cli.add_command(web_command)
 
 
 def main() -> None:

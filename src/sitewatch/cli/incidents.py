@@ -88,6 +88,8 @@ def show_cmd(config_path: str, incident_id: int, fmt: str) -> None:
     try:
         inc = store.get_incident(incident_id)
         mail = store.outbox_for(incident_id) if inc else []
+        notes = store.notes(incident_id) if inc else []
+        extra = store.incident_workflow(incident_id) if inc else {}
     finally:
         store.close()
     if inc is None:
@@ -98,6 +100,10 @@ def show_cmd(config_path: str, incident_id: int, fmt: str) -> None:
         data["notifications"] = [
             {"message_id": m, "status": s, "delivered_to": d} for m, s, d in mail
         ]
+        data["notes"] = [
+            {"at": n.at.isoformat(), "author": n.author, "text": n.text} for n in notes
+        ]
+        data.update(extra)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     click.echo(f"incident #{inc.id}  [{inc.severity}]  {inc.status}")
@@ -126,6 +132,24 @@ def show_cmd(config_path: str, incident_id: int, fmt: str) -> None:
         )
     else:
         click.echo(f"  why:        {inc.summary}")
+    for key in ("assignee", "acknowledged_by", "resolved_by", "resolution"):
+        if extra.get(key):
+            click.echo(f"  {key.replace('_', ' ') + ':':12} {terminal_safe(str(extra[key]))}")
+    if extra.get("escalation_step"):
+        click.echo(f"  escalated:  rung {extra['escalation_step']}")
+    for act in extra.get("actions_taken", []):
+        click.echo(
+            f"  platform:   {act['action']} {'ok' if act['ok'] else 'FAILED'} "
+            f"({terminal_safe(str(act['detail']))})"
+        )
+    if notes:
+        click.echo("")
+        click.echo(
+            table(
+                ["note at (UTC)", "by", "note"],
+                [[n.at.strftime("%Y-%m-%d %H:%M"), n.author, n.text] for n in notes],
+            )
+        )
     if mail:
         click.echo("")
         click.echo(table(["message-id", "status", "delivered to"], mail))
@@ -153,3 +177,85 @@ def evidence_cmd(config_path: str, actor: str, incident_id: int, reveal: bool) -
         return
     shown = text if reveal else redact(text, spans)
     click.echo(terminal_safe(shown))
+
+
+def _transition(
+    config_path: str, incident_id: int, action: str, actor: str, reason: str | None = None
+) -> None:
+    store = open_store(load(config_path))
+    try:
+        status = store.transition(
+            incident_id, action, actor=actor, source=cli_source(), reason=reason
+        )
+    finally:
+        store.close()
+    click.echo(f"incident #{incident_id}: {status}")
+
+
+@incidents_group.command("ack")
+@config_option
+@actor_option
+@click.argument("incident_id", type=int)
+def ack_cmd(config_path: str, actor: str, incident_id: int) -> None:
+    """Acknowledge: someone has it. Stops escalation."""
+    _transition(config_path, incident_id, "ack", actor)
+
+
+@incidents_group.command("resolve")
+@config_option
+@actor_option
+@click.argument("incident_id", type=int)
+@click.option("--note", "note", help="What was done (removed the post, called the family …).")
+def resolve_cmd(config_path: str, actor: str, incident_id: int, note: str | None) -> None:
+    """Resolve: the post was dealt with."""
+    _transition(config_path, incident_id, "resolve", actor, note)
+
+
+@incidents_group.command("false-positive")
+@config_option
+@actor_option
+@click.argument("incident_id", type=int)
+@click.option("--reason", required=True, help="What the detector got wrong (required).")
+def false_positive_cmd(config_path: str, actor: str, incident_id: int, reason: str) -> None:
+    """Close as a false positive, with the reason (it tunes the district's rules)."""
+    _transition(config_path, incident_id, "false_positive", actor, reason)
+
+
+@incidents_group.command("reopen")
+@config_option
+@actor_option
+@click.argument("incident_id", type=int)
+def reopen_cmd(config_path: str, actor: str, incident_id: int) -> None:
+    """Reopen a resolved or false-positive incident (escalation starts again)."""
+    _transition(config_path, incident_id, "reopen", actor)
+
+
+@incidents_group.command("note")
+@config_option
+@actor_option
+@click.argument("incident_id", type=int)
+@click.argument("text")
+def note_cmd(config_path: str, actor: str, incident_id: int, text: str) -> None:
+    """Add a note to an incident's history."""
+    store = open_store(load(config_path))
+    try:
+        store.add_note(incident_id, text, actor=actor, source=cli_source())
+    finally:
+        store.close()
+    click.echo(f"incident #{incident_id}: note added")
+
+
+@incidents_group.command("assign")
+@config_option
+@actor_option
+@click.argument("incident_id", type=int)
+@click.argument("assignee", required=False)
+def assign_cmd(config_path: str, actor: str, incident_id: int, assignee: str | None) -> None:
+    """Assign to ASSIGNEE (an address), "backup" (the backup sponsor), or by default the
+    site's sponsor."""
+    store = open_store(load(config_path))
+    try:
+        who = store.assign(incident_id, assignee, actor=actor, source=cli_source())
+    finally:
+        store.close()
+    click.echo(f"incident #{incident_id}: assigned to {who}")

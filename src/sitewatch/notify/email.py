@@ -6,14 +6,17 @@ policy clause, explanations (which never hold raw PII), a redacted excerpt and l
 
 from __future__ import annotations
 
+import hashlib
 import html
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime
 
 from sitewatch.config import Settings
 from sitewatch.models import Severity
+from sitewatch.notify.routing import Router
 
 CLAUSE_TEXT = {
     "1": "IIBGC 1: prior approval by the superintendent or designee",
@@ -61,24 +64,56 @@ class IncidentMailer:
     def __init__(self, settings: Settings) -> None:
         smtp = settings.notify.smtp
         self.from_addr = smtp.from_addr if smtp else settings.notify.from_addr
-        self.tech_staff = tuple(settings.notify.tech_staff)
-        self.administrators = tuple(settings.notify.administrators)
+        self.router = Router(settings)
+        self.tech_staff = self.router.tech_staff
+        self.administrators = self.router.administrators
         self.review_url = (settings.notify.review_url or "").rstrip("/") or None
+        self.ack_link_hours = settings.notify.ack_link_hours
         self.domain = self.from_addr.rpartition("@")[2] or "sitewatch.localhost"
 
     def recipients(self, snap: IncidentSnapshot) -> tuple[str, ...]:
-        """Sponsor (and backup) for content; tech staff for gaps and at critical;
-        administrators for policy matters (approval, consent)."""
-        if snap.categories == ("monitoring.gap",):
-            return self.tech_staff or (snap.sponsor,)
-        people = [snap.sponsor]
-        if snap.backup_sponsor:
-            people.append(snap.backup_sponsor)
-        if any(c.startswith("policy.") for c in snap.categories):
-            people.extend(self.administrators)
-        if snap.severity >= Severity.CRITICAL:
-            people.extend(self.tech_staff)
-        return tuple(dict.fromkeys(people))
+        """The first rung (sponsor and backup by default); tech staff for gaps and at
+        critical; administrators for policy matters (approval, consent)."""
+        return self.router.first_recipients(
+            snap.site, snap.categories, snap.severity, snap.sponsor, snap.backup_sponsor
+        )
+
+    def compose_digest(
+        self, sponsor: str, day: str, items: list[IncidentSnapshot], when: datetime
+    ) -> OutgoingMessage:
+        """One daily message per sponsor listing the low-severity incidents of their sites."""
+        key = hashlib.sha256(sponsor.lower().encode()).hexdigest()[:12]
+        message_id = f"<digest-{key}-{day}@{self.domain}>"
+        lines = [
+            f"sitewatch daily digest for {day}: {len(items)} low-severity finding(s) on "
+            "your site(s). Nothing here needed immediate action; please review.",
+            "",
+        ]
+        for snap in items:
+            lines.append(f"#{snap.id} {snap.site}: {', '.join(snap.categories)}")
+            lines += [f"    - {e}" for e in snap.explanations]
+            link = self._incident_link(snap)
+            if link:
+                lines.append(f"    {link}")
+        msg = EmailMessage()
+        msg["Subject"] = f"[sitewatch] Daily digest {day}: {len(items)} low-severity finding(s)"
+        msg["From"] = self.from_addr
+        msg["To"] = sponsor
+        msg["Date"] = format_datetime(when)
+        msg["Message-ID"] = message_id
+        msg["Auto-Submitted"] = "auto-generated"
+        msg.set_content("\n".join(lines) + "\n")
+        items_html = "".join(
+            f"<li>#{snap.id} {html.escape(snap.site)}: {html.escape(', '.join(snap.categories))}"
+            f"<ul>{''.join(f'<li>{html.escape(e)}</li>' for e in snap.explanations)}</ul></li>"
+            for snap in items
+        )
+        msg.add_alternative(
+            f"<!doctype html><html><body><p>{html.escape(lines[0])}</p><ul>{items_html}</ul>"
+            "</body></html>",
+            subtype="html",
+        )
+        return OutgoingMessage("digest", (sponsor,), msg["Subject"], message_id, msg.as_bytes(policy=SMTP))
 
     def compose_notice(
         self,
@@ -102,15 +137,23 @@ class IncidentMailer:
         msg.set_content("\n".join(lines) + "\n")
         body = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
         msg.add_alternative(f"<!doctype html><html><body>{body}</body></html>", subtype="html")
-        return OutgoingMessage("notice", recipients, msg["Subject"], message_id, bytes(msg))
+        return OutgoingMessage("notice", recipients, msg["Subject"], message_id, msg.as_bytes(policy=SMTP))
 
     def message_id(self, incident_id: int, kind: str, seq: int) -> str:
         return f"<incident-{incident_id}.{kind}.{seq}@{self.domain}>"
 
-    def compose(self, snap: IncidentSnapshot, kind: str, seq: int) -> OutgoingMessage:
-        recipients = self.recipients(snap)
+    def compose(
+        self,
+        snap: IncidentSnapshot,
+        kind: str,
+        seq: int,
+        *,
+        recipients: tuple[str, ...] | None = None,
+        ack_url: str | None = None,
+    ) -> OutgoingMessage:
+        recipients = recipients or self.recipients(snap)
         cats = ", ".join(snap.categories)
-        verb = "updated" if kind == "update" else "new"
+        verb = {"update": "updated", "escalation": "UNACKNOWLEDGED"}.get(kind, "new")
         subject = (
             f"[sitewatch] {snap.severity.label.upper()} {verb} incident #{snap.id} on "
             f"{snap.site}: {cats}"
@@ -125,22 +168,28 @@ class IncidentMailer:
         msg["X-Sitewatch-Incident"] = str(snap.id)
         msg["X-Sitewatch-Severity"] = snap.severity.label
         msg["Auto-Submitted"] = "auto-generated"
-        msg.set_content(self._text(snap))
-        msg.add_alternative(self._html(snap), subtype="html")
+        msg.set_content(self._text(snap, kind, ack_url))
+        msg.add_alternative(self._html(snap, ack_url), subtype="html")
         return OutgoingMessage(
             kind=kind,
             recipients=recipients,
             subject=subject,
             message_id=message_id,
-            message=bytes(msg),
+            message=msg.as_bytes(policy=SMTP),
         )
 
     def _incident_link(self, snap: IncidentSnapshot) -> str | None:
         return f"{self.review_url}/incidents/{snap.id}" if self.review_url else None
 
-    def _text(self, snap: IncidentSnapshot) -> str:
+    def _text(self, snap: IncidentSnapshot, kind: str = "new", ack_url: str | None = None) -> str:
+        opening = (
+            f"Incident #{snap.id} on the site {snap.site} has not been acknowledged; it is "
+            "escalated to you."
+            if kind == "escalation"
+            else f"sitewatch filed incident #{snap.id} on the site {snap.site}."
+        )
         lines = [
-            f"sitewatch filed incident #{snap.id} on the site {snap.site}.",
+            opening,
             "",
             f"Severity:   {snap.severity.label}",
             f"Categories: {', '.join(snap.categories)}",
@@ -158,11 +207,16 @@ class IncidentMailer:
         lines += [
             "",
             "Please review the post and act on it (remove or hide it, contact families as the",
-            f"district requires), then acknowledge: sitewatch incidents ack {snap.id}",
+            "district requires), then acknowledge it:",
         ]
+        if ack_url:
+            lines.append(
+                f"  one click (expires in {self.ack_link_hours:g} h, works once): {ack_url}"
+            )
+        lines.append(f"  or: sitewatch incidents ack {snap.id}")
         return "\n".join(lines) + "\n"
 
-    def _html(self, snap: IncidentSnapshot) -> str:
+    def _html(self, snap: IncidentSnapshot, ack_url: str | None = None) -> str:
         e = html.escape
         rows = "".join(f"<li>{e(x)}</li>" for x in snap.explanations)
         clauses = "<br>".join(e(CLAUSE_TEXT.get(c, "IIBGC " + c)) for c in snap.clauses)
@@ -190,6 +244,12 @@ class IncidentMailer:
             )
             + post
             + review
-            + f"<p>Acknowledge with <code>sitewatch incidents ack {snap.id}</code>.</p>"
+            + (
+                f'<p><a href="{e(ack_url)}" rel="noopener noreferrer">Acknowledge incident '
+                f"#{snap.id}</a> (expires in {self.ack_link_hours:g} h, works once)</p>"
+                if ack_url
+                else ""
+            )
+            + f"<p>Or acknowledge with <code>sitewatch incidents ack {snap.id}</code>.</p>"
             "</body></html>"
         )

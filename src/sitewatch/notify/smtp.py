@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from collections.abc import Sequence
@@ -33,7 +34,7 @@ class SmtpTransport:
                 if cfg.username:
                     password = get_secret("SITEWATCH_SMTP_PASSWORD", required=True) or ""
                     client.login(cfg.username, password)
-                refused = client.sendmail(cfg.from_addr, list(recipients), message)
+                refused = client.sendmail(cfg.from_addr, list(recipients), _crlf(message))
         except smtplib.SMTPRecipientsRefused as exc:
             raise DeliveryError(
                 f"every recipient refused: {sorted(exc.recipients)}", permanent=True
@@ -48,3 +49,8 @@ class SmtpTransport:
         if refused:
             return f"smtp://{cfg.host}:{cfg.port} (refused: {len(refused)})"
         return f"smtp://{cfg.host}:{cfg.port}"
+
+
+def _crlf(message: bytes) -> bytes:
+    """SMTP lines end in CRLF; smtplib leaves bytes alone, and servers reject bare LF."""
+    return re.sub(rb"(?<!\r)\n", b"\r\n", message)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Self
 
 from sqlalchemy import Engine, func, select
@@ -13,7 +15,7 @@ from sitewatch.models import Severity
 from sitewatch.notify.email import IncidentMailer, IncidentSnapshot, OutgoingMessage
 from sitewatch.store.db import make_engine, make_sessionmaker
 from sitewatch.store.migrate import upgrade
-from sitewatch.store.models import AuditEventRow, IncidentRow, OutboxRow, SiteRow
+from sitewatch.store.models import AckTokenRow, AuditEventRow, IncidentRow, OutboxRow, SiteRow
 from sitewatch.store.types import utcnow
 
 Clock = Callable[[], datetime]
@@ -43,25 +45,10 @@ class StoreBase:
             raise KeyError(f"unknown site {name!r}")
         return row
 
-    def _enqueue(
-        self,
-        s: Session,
-        mailer: IncidentMailer,
-        site: SiteRow,
-        incident: IncidentRow,
-        explanations: Sequence[str],
-        excerpt_text: str,
-        kind: str,
-    ) -> None:
-        seq = (
-            s.scalar(
-                select(func.count())
-                .select_from(OutboxRow)
-                .where(OutboxRow.incident_id == incident.id, OutboxRow.kind == kind)
-            )
-            or 0
-        ) + 1
-        snap = IncidentSnapshot(
+    def _snapshot(
+        self, site: SiteRow, incident: IncidentRow, explanations: Sequence[str], excerpt_text: str
+    ) -> IncidentSnapshot:
+        return IncidentSnapshot(
             id=incident.id,
             site=site.name,
             sponsor=site.sponsor,
@@ -74,7 +61,47 @@ class StoreBase:
             created_at=incident.updated_at,
             backup_sponsor=site.backup_sponsor,
         )
-        out: OutgoingMessage = mailer.compose(snap, kind, seq)
+
+    def _enqueue(
+        self,
+        s: Session,
+        mailer: IncidentMailer,
+        site: SiteRow,
+        incident: IncidentRow,
+        explanations: Sequence[str],
+        excerpt_text: str,
+        kind: str,
+        recipients: tuple[str, ...] | None = None,
+    ) -> None:
+        """Queue one incident message in the caller's transaction: a stable Message-ID, a
+        single-use acknowledgement link, quiet hours respected, the escalation clock set."""
+        now = self.clock()
+        seq = (
+            s.scalar(
+                select(func.count())
+                .select_from(OutboxRow)
+                .where(OutboxRow.incident_id == incident.id, OutboxRow.kind == kind)
+            )
+            or 0
+        ) + 1
+        snap = self._snapshot(site, incident, explanations, excerpt_text)
+        recipients = recipients or mailer.recipients(snap)
+        ack_url = None
+        if mailer.review_url and incident.status == "open":
+            token = secrets.token_urlsafe(32)
+            s.add(
+                AckTokenRow(
+                    token_sha256=hashlib.sha256(token.encode()).hexdigest(),
+                    incident_id=incident.id,
+                    recipients=list(recipients),
+                    expires_at=now + timedelta(hours=mailer.ack_link_hours),
+                )
+            )
+            ack_url = f"{mailer.review_url}/ack/{token}"
+        out: OutgoingMessage = mailer.compose(
+            snap, kind, seq, recipients=recipients, ack_url=ack_url
+        )
+        severity = Severity(incident.severity_rank)
         s.add(
             OutboxRow(
                 incident_id=incident.id,
@@ -84,10 +111,18 @@ class StoreBase:
                 message_id=out.message_id,
                 message=out.message,
                 status="pending",
-                next_attempt_at=incident.updated_at,
-                created_at=incident.updated_at,
+                next_attempt_at=mailer.router.deliver_at(site.name, severity, now),
+                created_at=now,
             )
         )
+        if (
+            kind in ("new", "update")
+            and incident.status == "open"
+            and (incident.escalation_step + 1 < mailer.router.rungs(site.name))
+        ):
+            incident.escalate_at = now + mailer.router.ack_window(
+                site.name, incident.escalation_step
+            )
 
     # -- audit -----------------------------------------------------------------------------
     def _audit(

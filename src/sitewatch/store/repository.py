@@ -31,6 +31,7 @@ from sitewatch.store.models import (
     SiteRow,
 )
 from sitewatch.store.policy import PolicyQueries
+from sitewatch.store.workflow import WorkflowQueries
 
 
 def storable(text: str | None) -> str | None:
@@ -63,6 +64,7 @@ class PageOutcome:
     incidents_opened: list[int] = field(default_factory=list)
     incidents_updated: list[int] = field(default_factory=list)
     notifications: int = 0
+    incident_posts: dict[int, str] = field(default_factory=dict)  # incident → post id
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ class SiteView:
     next_poll_at: datetime | None
 
 
-class Store(PolicyQueries):
+class Store(WorkflowQueries, PolicyQueries):
     """SQLAlchemy-backed store; one instance per process."""
 
     # -- scheduling ------------------------------------------------------------------------
@@ -416,6 +418,7 @@ class Store(PolicyQueries):
             s.add(incident)
             s.flush()
             outcome.incidents_opened.append(incident.id)
+            outcome.incident_posts[incident.id] = post.id
             self._audit(
                 s,
                 "daemon",
@@ -424,7 +427,8 @@ class Store(PolicyQueries):
                 str(incident.id),
                 {"categories": categories, "severity": severity.label},
             )
-            kind: str | None = "new" if severity.is_incident else None
+            immediate = severity.is_incident and mailer.router.immediate(site.name, severity)
+            kind: str | None = "new" if immediate else None
         else:
             # The post was edited: keep one incident, widen it, notify only if it got worse.
             old_rank = incident.severity_rank
@@ -443,6 +447,7 @@ class Store(PolicyQueries):
                 incident.status = "open"
             s.query(FindingRow).filter(FindingRow.incident_id == incident.id).delete()
             outcome.incidents_updated.append(incident.id)
+            outcome.incident_posts[incident.id] = post.id
             self._audit(
                 s,
                 "daemon",
@@ -451,7 +456,7 @@ class Store(PolicyQueries):
                 str(incident.id),
                 {"categories": merged, "severity": incident.severity},
             )
-            worse = int(severity) > old_rank and severity.is_incident
+            worse = int(severity) > old_rank and mailer.router.immediate(site.name, severity)
             kind = "update" if worse else None
         for f in findings:
             s.add(

@@ -1,0 +1,1 @@
+"""The review web app (ASGI, Starlette): one-click acknowledgement for now."""
