@@ -113,7 +113,9 @@ class IncidentMailer:
             "</body></html>",
             subtype="html",
         )
-        return OutgoingMessage("digest", (sponsor,), msg["Subject"], message_id, msg.as_bytes(policy=SMTP))
+        return OutgoingMessage(
+            "digest", (sponsor,), msg["Subject"], message_id, msg.as_bytes(policy=SMTP)
+        )
 
     def compose_notice(
         self,
@@ -137,7 +139,9 @@ class IncidentMailer:
         msg.set_content("\n".join(lines) + "\n")
         body = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
         msg.add_alternative(f"<!doctype html><html><body>{body}</body></html>", subtype="html")
-        return OutgoingMessage("notice", recipients, msg["Subject"], message_id, msg.as_bytes(policy=SMTP))
+        return OutgoingMessage(
+            "notice", recipients, msg["Subject"], message_id, msg.as_bytes(policy=SMTP)
+        )
 
     def message_id(self, incident_id: int, kind: str, seq: int) -> str:
         return f"<incident-{incident_id}.{kind}.{seq}@{self.domain}>"
