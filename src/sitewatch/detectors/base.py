@@ -107,13 +107,19 @@ class PhraseMatcher(Generic[T]):
         if not self._size:
             return
         n = len(text)
+        # ``is_word_char`` inlined, and the text's neighbour tested before the key's own
+        # edge: most hits sit between spaces or punctuation, so one test decides.
         for last, (key, payloads) in self._automaton.iter(text):
             end = last + 1
             start = end - len(key)
-            if is_word_char(key[0]) and start > 0 and is_word_char(text[start - 1]):
-                continue
-            if is_word_char(key[-1]) and end < n and is_word_char(text[end]):
-                continue
+            if start > 0:
+                ch = text[start - 1]
+                if (ch.isalnum() or ch == "_") and (key[0].isalnum() or key[0] == "_"):
+                    continue
+            if end < n:
+                ch = text[end]
+                if (ch.isalnum() or ch == "_") and (key[-1].isalnum() or key[-1] == "_"):
+                    continue
             yield PhraseHit(start, end, key, payloads)
 
 
@@ -159,6 +165,11 @@ class PatternDetector:
     context_boost: ClassVar[float] = 0.2
     context_before: ClassVar[int] = 40  # normalized chars looked at before a match
     context_after: ClassVar[int] = 20  # ... and after it
+    # Prefilter: every match of every pattern holds at least this many digits (``\d``), so
+    # a document with fewer (``Document.digits``) is skipped without running the regexes.
+    # 0 disables it. Subclasses that set it must keep it a lower bound for ALL patterns:
+    # tests/detectors/test_prefilters.py checks it against the parsed regexes.
+    min_digits: ClassVar[int] = 0
 
     def __init__(self) -> None:
         self._compiled: list[tuple[PatternSpec, re.Pattern[str]]] = []
@@ -185,6 +196,8 @@ class PatternDetector:
         if not self._loaded:
             self.load()
         findings: list[Finding] = []
+        if self.min_digits and doc.digits < self.min_digits:
+            return findings  # no pattern can match (see ``min_digits``)
         taken: list[tuple[int, int]] = []  # sorted by start, pairwise disjoint
         for spec, regex in self._compiled:
             added: list[tuple[int, int]] = []

@@ -89,6 +89,8 @@ class EmailDetector(PatternDetector):
         if not self._loaded:
             self.load()
         findings: list[Finding] = []
+        if "@" not in doc.text:
+            return findings  # the pattern needs a literal "@" (most posts have none)
         for _spec, regex in self._compiled:
             for m in regex.finditer(doc.text):
                 domain = m.group(1)
@@ -106,7 +108,21 @@ class EmailDetector(PatternDetector):
         return findings
 
 
-_NON_DIGITS: Final[re.Pattern[str]] = re.compile(r"\D+")
+# E.164 form -> region code. The E.164 string is the country code and the national
+# significant number, which is all ``region_code_for_number`` reads; bounded, since posts
+# are hostile.
+_REGIONS: Final[dict[str, str]] = {}
+_REGIONS_LIMIT: Final[int] = 10_000
+
+
+def _region_for(e164_number: str, number: phonenumbers.PhoneNumber) -> str:
+    """``region_code_for_number`` (or "unknown region"), memoized by the E.164 form."""
+    region = _REGIONS.get(e164_number)
+    if region is None:
+        region = phonenumbers.region_code_for_number(number) or "unknown region"
+        if len(_REGIONS) < _REGIONS_LIMIT:
+            _REGIONS[e164_number] = region
+    return region
 
 
 class PhoneDetector:
@@ -230,7 +246,7 @@ class PhoneDetector:
         if not self._loaded:
             self.load()
         findings: list[Finding] = []
-        if len(_NON_DIGITS.sub("", doc.text)) < self.MIN_DIGITS:
+        if doc.digits < self.MIN_DIGITS:
             return findings  # most posts: no phone-length digit count, skip the matcher
         text = doc.text
         students = self._student_spans(text)
@@ -246,7 +262,7 @@ class PhoneDetector:
                 self._context, text, match.start, match.end, self.CONTEXT_BEFORE, 0
             )
             score = round(min(1.0, self.BASE_SCORE + (self.CONTEXT_BOOST if word else 0.0)), 4)
-            region = phonenumbers.region_code_for_number(match.number) or "unknown region"
+            region = _region_for(number, match.number)
             why = f"phone number valid for {region}"
             if word:
                 why += f" + context word '{word}'"
@@ -436,6 +452,7 @@ class SsnDetector(PatternDetector):
     context_before: ClassVar[int] = 40
     context_after: ClassVar[int] = 20
     HALF_SCORE: ClassVar[float] = 0.75  # + context_boost: always next to context
+    min_digits: ClassVar[int] = 9  # every shape below is nine digits
     patterns: ClassVar[tuple[PatternSpec, ...]] = (
         PatternSpec(
             "SSN (NNN-NN-NNNN)",
@@ -775,17 +792,29 @@ def _alternation(words: Iterable[str]) -> str:
 
 class _ContextIndex:
     """Every context-word hit of a document, found in one pass; ``nearest`` answers what
-    ``find_context_word`` does for one window, in O(log n + hits in the window)."""
+    ``find_context_word`` does for one window, in O(log n + hits in the window).
+
+    The pass runs on the first ``nearest`` call: most documents have no candidate that
+    gets that far, and the context regex is the costliest part of a scan without one."""
 
     def __init__(self, regex: re.Pattern[str] | None, text: str) -> None:
+        self._regex = regex
         self._text = text
-        self._hits = [
+        self._hits: list[tuple[int, int, str]] | None = None
+        self._starts: list[int] = []
+
+    def _index(self) -> list[tuple[int, int, str]]:
+        regex, text = self._regex, self._text
+        hits = [
             (m.start(), m.end(), " ".join(m.group().split()))
             for m in (regex.finditer(text) if regex is not None else ())
         ]
-        self._starts = [h[0] for h in self._hits]
+        self._hits = hits
+        self._starts = [h[0] for h in hits]
+        return hits
 
     def nearest(self, start: int, end: int, before: int, after: int) -> str | None:
+        hits = self._hits if self._hits is not None else self._index()
         text = self._text
         lo = max(0, start - before)
         hi = min(len(text), end + after)
@@ -794,8 +823,8 @@ class _ContextIndex:
             hi += 1  # never cut a word in two
         best: tuple[int, str] | None = None
         i = bisect.bisect_left(self._starts, lo)
-        while i < len(self._hits) and self._hits[i][0] < hi:
-            h_start, h_end, word = self._hits[i]
+        while i < len(hits) and hits[i][0] < hi:
+            h_start, h_end, word = hits[i]
             i += 1
             if h_end > hi or (h_start < end and start < h_end):
                 continue  # outside the window, or inside the hit itself
@@ -950,6 +979,7 @@ class AddressDetector(PatternDetector):
     context_before: ClassVar[int] = 40
     context_after: ClassVar[int] = 20
     MAX_SEGMENTS: ClassVar[int] = 5  # lines or comma parts absorbed after a street
+    min_digits: ClassVar[int] = 1  # a house, box or unit number, or a postal code
     patterns: ClassVar[tuple[PatternSpec, ...]] = (
         PatternSpec("street address", rf"(?P<core>{_STREET}{_UNIT}?){_TAIL}", BASE_SCORE),
         PatternSpec("military address", rf"(?P<core>{_MILITARY})", BASE_SCORE),
@@ -973,6 +1003,8 @@ class AddressDetector(PatternDetector):
         if not self._loaded:
             self.load()
         findings: list[Finding] = []
+        if doc.digits < self.min_digits:
+            return findings  # every shape has a number (see ``min_digits``)
         taken = _Taken()
         context = _ContextIndex(self._context, doc.text)
         for spec, regex in self._compiled:
@@ -1193,6 +1225,7 @@ class BirthdateDetector(PatternDetector):
     context_boost: ClassVar[float] = 0.0
     context_before: ClassVar[int] = 50
     context_after: ClassVar[int] = 40
+    min_digits: ClassVar[int] = 1  # every date shape has a day or a year
     patterns: ClassVar[tuple[PatternSpec, ...]] = (
         PatternSpec(
             "ISO date",
@@ -1239,6 +1272,8 @@ class BirthdateDetector(PatternDetector):
         if not self._loaded:
             self.load()
         findings: list[Finding] = []
+        if doc.digits < self.min_digits:
+            return findings  # every date shape has a number (see ``min_digits``)
         taken = _Taken()
         context = _ContextIndex(self._context, doc.text)
         for spec, regex in self._compiled:

@@ -25,6 +25,7 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import ClassVar, Final, Self
 
@@ -147,14 +148,34 @@ def _joined_to_word(doc: Document, start: int, end: int) -> bool:
     return before or after
 
 
-@dataclass(frozen=True)
 class _DocScan:
-    """Per-document facts the name rules consult (normalized offsets, sorted)."""
+    """Per-document facts the name rules consult (normalized offsets, sorted).
 
-    context_hits: Sequence[ContextHit]
-    breaks: Sequence[int]
-    pronouns: Sequence[int]
-    name_starts: Sequence[int]
+    Context words, sentence breaks and pronouns are found on first use: only a post that
+    names a (not shadowed) roster student needs them, and finding them costs more than
+    the roster lookup itself.
+    """
+
+    def __init__(
+        self, doc: Document, context: ContextMatcher | None, name_starts: Sequence[int]
+    ) -> None:
+        self._doc = doc
+        self._context = context
+        self.name_starts = name_starts
+
+    @cached_property
+    def context_hits(self) -> Sequence[ContextHit]:
+        return self._context.find(self._doc) if self._context is not None else []
+
+    @cached_property
+    def breaks(self) -> Sequence[int]:
+        return sentence_breaks(self._doc.text) if self.context_hits else []
+
+    @cached_property
+    def pronouns(self) -> Sequence[int]:
+        if not self.context_hits:
+            return []
+        return [m.start() for m in _PRONOUN.finditer(self._doc.text)]
 
 
 @dataclass(frozen=True)
@@ -213,6 +234,7 @@ class RosterDetector:
         self._matcher: PhraseMatcher[_Key] = PhraseMatcher(())
         self._shadowed: frozenset[str] = frozenset()
         self._phones: dict[str, tuple[int, ...]] = {}
+        self._min_phone_digits = 0
         self._context: ContextMatcher | None = None
         self._last: tuple[Document, _Scan] | None = None
 
@@ -274,6 +296,8 @@ class RosterDetector:
                     if i not in phones.setdefault(key, []):
                         phones[key].append(i)
         self._phones = {k: tuple(v) for k, v in phones.items()}
+        # A phone hit is a key's digits in a row, so a post with fewer digits has none.
+        self._min_phone_digits = min((len(k) for k in self._phones), default=0)
         self._context = ContextMatcher.load(self.context_dir)
 
     def _contact_keys(self, p: Person) -> dict[str, str]:
@@ -335,11 +359,9 @@ class RosterDetector:
             for h in longest_first(self._matcher.find(doc.text))
             if not (_is_name_hit(h) and _joined_to_word(doc, h.start, h.end))
         ]
-        context_hits = self._context.find(doc) if self._context and hits else []
         scan = _DocScan(
-            context_hits=context_hits,
-            breaks=sentence_breaks(doc.text) if context_hits else [],
-            pronouns=[m.start() for m in _PRONOUN.finditer(doc.text)] if context_hits else [],
+            doc,
+            self._context,
             name_starts=[h.start for h in hits if any(k.kind == "name" for k in h.payloads)],
         )
 
@@ -363,6 +385,8 @@ class RosterDetector:
             else:
                 findings.append(self._contact_finding(kind, people, start, end))
 
+        if doc.digits < self._min_phone_digits:
+            return _Scan(tuple(findings), tuple(sorted(redactions)))  # no phone key fits
         for start, end, students in self._phone_hits(doc.text):
             o_start, o_end = doc.to_original(start, end)
             redactions.append((o_start, o_end, self.LABEL["phone"]))

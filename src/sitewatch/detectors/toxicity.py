@@ -1,7 +1,11 @@
 """Inappropriate content: a toxicity model scores the post, a phrase list finds self-harm.
 
-Two real backends behind one small protocol (``ToxicityModel``):
+Three real backends behind one small protocol (``ToxicityModel``):
 
+* ``sitewatch``: sitewatch's own logistic regression on hashed word and character n-grams
+  plus lexicon features, trained by ``bench/train_toxicity.py`` on licensed data (never OLID)
+  and shipped as ``data/toxicity_model.npz`` with its provenance. One probability, reported
+  as ``toxicity``; the word lists supply insult, threat, identity attack, sexual, profanity.
 * ``profanity_check`` (the offline default): alt-profanity-check's linear model, shipped
   inside the package. One probability, reported as both ``profanity`` and ``toxicity``; the
   defaults give them different thresholds so a mildly crude post is a low (digest) finding
@@ -28,10 +32,13 @@ never the post.
 
 from __future__ import annotations
 
+import html
 import importlib
+import json
 import math
 import os
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -63,6 +70,7 @@ __all__ = [
     "DetoxifyModel",
     "LexiconHit",
     "ProfanityCheckModel",
+    "SitewatchModel",
     "ToxicityDetector",
     "ToxicityLexicon",
     "ToxicityModel",
@@ -72,10 +80,12 @@ __all__ = [
     "describe_backend",
     "load_lexicon",
     "load_self_harm_phrases",
+    "model_text",
+    "model_view",
     "sentence_spans",
 ]
 
-Backend = Literal["profanity_check", "detoxify", "none"]
+Backend = Literal["sitewatch", "profanity_check", "detoxify", "none"]
 Resolver = Callable[[str], Path]
 
 # Model label → finding category (ARCHITECTURE section 5). Labels a checkpoint has beyond
@@ -91,6 +101,10 @@ LABEL_CATEGORIES: Final[Mapping[str, str]] = {
     "sexual_explicit": "content.sexual",
 }
 
+SITEWATCH_THRESHOLD: Final[float] = 0.42
+"""The shipped model's threshold (``meta.threshold`` in the npz; a test keeps them equal):
+picked by bench/train_toxicity.py on out-of-fold scores of the training data, never OLID."""
+
 # Per-backend default thresholds; ``detection.toxicity.thresholds`` overrides label by label.
 # profanity_check, measured with bench/toxicity_quality.py on OLID training ("offensive"):
 # the detector at these defaults flags with precision 0.85 / recall 0.34 (any finding) and
@@ -101,6 +115,7 @@ LABEL_CATEGORIES: Final[Mapping[str, str]] = {
 # Detoxify's figures follow its authors' usage (0.5 is their cut-off) raised where a label is
 # broad; they are not measured here (no real checkpoint is reachable offline).
 DEFAULT_THRESHOLDS: Final[Mapping[str, Mapping[str, float]]] = {
+    "sitewatch": {"toxicity": SITEWATCH_THRESHOLD},
     "profanity_check": {"profanity": 0.8, "toxicity": 0.95},
     "detoxify": {
         "toxicity": 0.8,
@@ -223,6 +238,200 @@ class ProfanityCheckModel:
             value = _clamp(float(p))
             out.append({"profanity": value, "toxicity": value})
         return out
+
+
+MODEL_FILE: Final[str] = "toxicity_model.npz"
+MODEL_FORMAT: Final[int] = 1
+MODEL_META_KEYS: Final[tuple[str, ...]] = (
+    "format",
+    "created",
+    "seed",
+    "hashing",
+    "lexicon_features",
+    "datasets",
+    "training_rows",
+    "excluded",
+    "regularization_c",
+    "threshold",
+    "threshold_rule",
+    "cv",
+    "pruned_below",
+    "sklearn",
+)
+"""Provenance keys every shipped ``toxicity_model.npz`` carries in its ``meta`` JSON."""
+
+_URL: Final[re.Pattern[str]] = re.compile(r"(?:https?://|www\.)\S+")
+_MASKED_HANDLE: Final[re.Pattern[str]] = re.compile(r"§\w+")
+_SPACES: Final[re.Pattern[str]] = re.compile(r"\s+")
+
+
+def model_view(doc: Document) -> Document:
+    """What the ``sitewatch`` model reads: the content view with @handles kept as handles
+    ("@user" → "§user", same offsets) instead of leetspeak-folded into "auser"."""
+    return content_view(_mask_handles(doc))
+
+
+def model_text(text: str) -> str:
+    """The model's own clean-up of a ``model_view`` text, in training and at inference:
+    HTML entities decoded (scraped tweets carry "&amp;"), links and handles made generic."""
+    text = html.unescape(text)
+    text = _URL.sub(" url ", text)
+    text = _MASKED_HANDLE.sub("§user", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _model_resource() -> Any:
+    return resources.files("sitewatch").joinpath("data", MODEL_FILE)
+
+
+def read_model_meta() -> dict[str, Any]:
+    """The shipped model's provenance (reads only the small ``meta`` member)."""
+    ref = _model_resource()
+    np = importlib.import_module("numpy")
+    try:
+        with ref.open("rb") as fh, np.load(fh, allow_pickle=False) as data:
+            meta: dict[str, Any] = json.loads(str(data["meta"]))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"built-in model sitewatch/data/{MODEL_FILE} is missing from the installation; "
+            "reinstall sitewatch"
+        ) from None
+    return meta
+
+
+class SitewatchModel:
+    """sitewatch's own offline model: logistic regression on hashed word 1–2-grams and
+    character 2–5-grams of the model view, plus one feature per toxicity lexicon kind.
+
+    Trained by ``bench/train_toxicity.py`` on licensed data only (Davidson et al., MIT;
+    toxic_spans / Civil Comments, CC0; a Jigsaw sample, CC0 labels; hand-written benign
+    school posts) and shipped as ``data/toxicity_model.npz``: the hashing configuration, the
+    non-zero float32 weights and the provenance (``meta``). Never trained on OLID.
+
+    One probability per text, reported as ``toxicity``. Inference is numpy and
+    scikit-learn's ``HashingVectorizer`` (no fitted state beyond the weights).
+    """
+
+    name: str = "sitewatch"
+    reads_masked_handles: ClassVar[bool] = True
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path  # None: the shipped file
+        self.meta: dict[str, Any] = {}
+        self.threshold: float = math.nan
+        self.load_seconds: float = math.nan
+        self._np: Any = None
+        self._vectorizers: list[tuple[Any, Any]] = []
+        self._lex_coef: Any = None
+        self._intercept: float = 0.0
+        self._lexicon: ToxicityLexicon | None = None
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, Any]) -> SitewatchModel:
+        """A model from in-memory arrays in the file's layout (training, cross-validation)."""
+        model = cls()
+        model._set(arrays)
+        return model
+
+    def load(self) -> None:
+        if self._np is not None:
+            return
+        started = time.perf_counter()
+        np = importlib.import_module("numpy")
+        try:
+            if self.path is not None:
+                with np.load(self.path, allow_pickle=False) as data:
+                    arrays = {k: data[k] for k in data.files}
+            else:
+                with _model_resource().open("rb") as fh, np.load(fh, allow_pickle=False) as data:
+                    arrays = {k: data[k] for k in data.files}
+        except FileNotFoundError:
+            raise ConfigError(
+                f"built-in model sitewatch/data/{MODEL_FILE} is missing from the installation; "
+                "reinstall sitewatch",
+                path=str(self.path) if self.path is not None else None,
+            ) from None
+        except (OSError, ValueError, KeyError) as exc:
+            raise ConfigError(
+                f"cannot read the sitewatch toxicity model: {type(exc).__name__}: {exc}"
+            ) from None
+        self._set(arrays)
+        self.load_seconds = time.perf_counter() - started
+
+    def _set(self, arrays: Mapping[str, Any]) -> None:
+        np = importlib.import_module("numpy")
+        text_module = importlib.import_module("sklearn.feature_extraction.text")
+        meta_raw = arrays["meta"]
+        meta: dict[str, Any] = (
+            json.loads(str(meta_raw)) if not isinstance(meta_raw, dict) else dict(meta_raw)
+        )
+        if meta.get("format") != MODEL_FORMAT:
+            raise ConfigError(
+                f"sitewatch toxicity model format {meta.get('format')!r} is not supported "
+                f"(expected {MODEL_FORMAT})"
+            )
+        vectorizers: list[tuple[Any, Any]] = []
+        for part in ("word", "char"):
+            cfg = meta["hashing"][part]
+            vectorizer = text_module.HashingVectorizer(**hashing_kwargs(cfg))
+            coef = np.zeros(int(cfg["n_features"]), dtype=np.float32)
+            coef[np.asarray(arrays[f"{part}_index"], dtype=np.int64)] = arrays[f"{part}_coef"]
+            vectorizers.append((vectorizer, coef))
+        self._vectorizers = vectorizers
+        self._lex_coef = np.asarray(arrays["lex_coef"], dtype=np.float64)
+        self._intercept = float(np.asarray(arrays["intercept"]).reshape(-1)[0])
+        self.threshold = float(np.asarray(arrays["threshold"]).reshape(-1)[0])
+        self.meta = meta
+        self._lexicon = ToxicityLexicon.load()
+        self._np = np
+
+    def decision(self, texts: Sequence[str]) -> Any:
+        """Raw scores (log-odds) of ``model_view`` texts, as a numpy array."""
+        self.load()
+        np = self._np
+        prepared = [model_text(t) for t in texts]
+        scores = np.full(len(prepared), self._intercept, dtype=np.float64)
+        for vectorizer, coef in self._vectorizers:
+            scores += vectorizer.transform(prepared) @ coef
+        scores += lexicon_features(prepared, self._lexicon) @ self._lex_coef
+        return scores
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        if not texts:
+            return []
+        scores = self.decision(texts)
+        probs = 1.0 / (1.0 + self._np.exp(-self._np.clip(scores, -30.0, 30.0)))
+        return [{"toxicity": _clamp(float(p))} for p in probs]
+
+
+def hashing_kwargs(cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """``HashingVectorizer`` arguments from a model file's hashing entry."""
+    kwargs: dict[str, Any] = {
+        "n_features": int(cfg["n_features"]),
+        "analyzer": str(cfg["analyzer"]),
+        "ngram_range": (int(cfg["ngram_range"][0]), int(cfg["ngram_range"][1])),
+        "lowercase": bool(cfg["lowercase"]),
+        "binary": bool(cfg["binary"]),
+        "norm": cfg["norm"],
+        "alternate_sign": bool(cfg["alternate_sign"]),
+        "dtype": importlib.import_module("numpy").float32,
+    }
+    if cfg.get("token_pattern") is not None:
+        kwargs["token_pattern"] = str(cfg["token_pattern"])
+    return kwargs
+
+
+def lexicon_features(texts: Sequence[str], lexicon: ToxicityLexicon | None) -> Any:
+    """One 0/1 column per ``LEXICON_KINDS`` kind: whether the kind's word list hits."""
+    np = importlib.import_module("numpy")
+    out = np.zeros((len(texts), len(LEXICON_KINDS)), dtype=np.float64)
+    if lexicon is None:
+        return out
+    column = {kind: n for n, kind in enumerate(LEXICON_KINDS)}
+    for i, text in enumerate(texts):
+        for hit in lexicon.find(text):
+            out[i, column[hit.kind]] = 1.0
+    return out
 
 
 class DetoxifyModel:
@@ -399,6 +608,8 @@ def build_model(
     """
     if settings.backend == "none":
         return None
+    if settings.backend == "sitewatch":
+        return SitewatchModel()
     if settings.backend == "profanity_check":
         return ProfanityCheckModel()
     return _detoxify_model(settings, resolve)
@@ -427,6 +638,15 @@ def describe_backend(settings: Settings) -> tuple[str, str]:
         return (
             "none",
             f"{where}: detection.toxicity.backend = 'none' (self-harm phrases only){note}",
+        )
+    if tox.backend == "sitewatch":
+        meta = read_model_meta()
+        rows = meta.get("training_rows", {})
+        trained = ", ".join(f"{k} {v['rows']}" for k, v in sorted(rows.items()))
+        return "sitewatch", (
+            f"{where}: detection.toxicity.backend = 'sitewatch' (sitewatch's own linear model, "
+            f"data/{MODEL_FILE}, trained {meta.get('created', '?')} on {trained}; never OLID); "
+            f"thresholds {thresholds}{note}"
         )
     if tox.backend == "profanity_check":
         return "profanity_check", (
@@ -756,7 +976,9 @@ class ToxicityDetector:
         texts: list[str] = []
         owners: list[tuple[int, _Candidate]] = []
         # The model reads the content view too: "sh1t" and "f u c k" score like the words.
-        views = [content_view(doc) for doc in docs]
+        # The sitewatch model reads @handles as handles (model_view) rather than as letters.
+        view = model_view if getattr(self.model, "reads_masked_handles", False) else content_view
+        views = [view(doc) for doc in docs]
         for d, doc in enumerate(views):
             start, end = _trimmed(doc.text)
             if start == end:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 __all__ = ["CONFUSABLES", "LEET", "Document", "content_view", "fold_char", "normalize"]
@@ -115,6 +116,14 @@ class _LengthTable(dict[int, str]):
 _FOLD: Final[_FoldTable] = _FoldTable()
 _LENGTHS: Final[_LengthTable] = _LengthTable()
 _NOT_IDENTITY: Final[re.Pattern[str]] = re.compile(r"[^.]")
+# ASCII characters whose fold is not their lowercase: controls (dropped) and the line
+# separators that become "\n". Every other ASCII code point folds to ``ch.lower()``
+# (NFKD, the confusables and case folding leave it alone), so a pure-ASCII post without
+# these folds with one ``str.lower`` and an identity offset map. A test checks this
+# against ``fold_char`` for all 128 code points.
+_ASCII_SPECIAL: Final[re.Pattern[str]] = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_DIGIT: Final[re.Pattern[str]] = re.compile(r"\d")
+_NON_DIGITS: Final[re.Pattern[str]] = re.compile(r"\D+")
 
 
 @dataclass(frozen=True)
@@ -154,9 +163,28 @@ class Document:
         o_start, o_end = self.to_original(start, end)
         return self.original[o_start:o_end]
 
+    @cached_property
+    def digits(self) -> int:
+        """How many decimal digits (regex ``\\d``, Unicode) ``text`` holds.
+
+        Computed once per document: detectors whose patterns need digits (phone numbers,
+        SSNs, dates, street numbers) skip the many posts that have too few.
+        """
+        if _DIGIT.search(self.text) is None:
+            return 0
+        return len(_NON_DIGITS.sub("", self.text))
+
 
 def normalize(text: str) -> Document:
     """Fold ``text`` for matching and keep the offset map back to it. Linear time."""
+    if text.isascii() and _ASCII_SPECIAL.search(text) is None:
+        # Fast path, identical to the general one: every char folds to its lowercase.
+        return Document(original=text, text=text.lower(), offsets=tuple(range(len(text))))
+    return _normalize(text)
+
+
+def _normalize(text: str) -> Document:
+    """The general path of ``normalize``: any text."""
     folded = text.translate(_FOLD)
     marks = text.translate(_LENGTHS)
     offsets: list[int] = []

@@ -7,7 +7,7 @@ registry, so a district can reorder, drop or add detectors without code changes.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sitewatch import registry
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from sitewatch.config import Settings
     from sitewatch.roster import Roster
     from sitewatch.typing import Detector
+
+DetectFn = Callable[[Document], Sequence[Finding]]
+RedactFn = Callable[[Document], Sequence[tuple[int, int, str]]]
 
 MAX_POST_CHARS = 1_000_000
 """Posts are hostile input: anything longer is scanned up to this many characters."""
@@ -68,6 +71,11 @@ class ScanPipeline:
         self.detectors = tuple(detectors)
         self.policy = policy
         self._loaded = False
+        # Each detector's bound ``detect`` and optional ``redactions``, looked up once (a
+        # failed ``getattr`` raises and catches an AttributeError: per post, it adds up).
+        self._steps: tuple[tuple[DetectFn, RedactFn | None], ...] = tuple(
+            (d.detect, getattr(d, "redactions", None)) for d in self.detectors
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, roster: Roster | None) -> ScanPipeline:
@@ -93,11 +101,12 @@ class ScanPipeline:
         doc = normalize(text[:MAX_POST_CHARS])
         raw: list[Finding] = []
         redactions: list[tuple[int, int, str]] = []
-        for detector in self.detectors:
-            raw.extend(detector.detect(doc))
-            spans = getattr(detector, "redactions", None)
+        for detect, spans in self._steps:
+            raw.extend(detect(doc))
             if spans is not None:
                 redactions.extend(spans(doc))
+        if not raw:  # most posts: nothing to dedupe, grade or mask beyond the detectors'
+            return ScanResult(findings=(), redactions=tuple(sorted(set(redactions))))
         findings = [self.policy.apply(f) for f in _dedupe(raw)]
         redactions.extend(
             (f.start, f.end, _MASK_LABELS.get(f.category, "personal information"))
