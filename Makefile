@@ -6,7 +6,7 @@ PIP     = $(BIN)/python -m pip --disable-pip-version-check -q
 DEMO_CONFIG = config/demo.toml
 DEMO_STATE  = var/demo
 
-.PHONY: demo test install install-test lint typecheck clean demo-reset
+.PHONY: demo test install install-test chromium lint typecheck clean demo-reset
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test chromium
+
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+# Idempotent: apt-get runs only when /usr/bin/chromium is missing.
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian chromium for the browser tests (tests/web/test_browser.py)"; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }
 
 ## demo: install, then one full daemon pass on the embedded default (offline)
 demo: install
@@ -51,3 +59,12 @@ lint: install-test
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# systemd-analyze verifies the units in systemd/ (tests/ops/test_units.py); Debian ships it in
+# `systemd`. Idempotent: installs only when the tool is missing.
+.PHONY: systemd-tools
+install-test: systemd-tools
+systemd-tools:
+	@command -v systemd-analyze >/dev/null 2>&1 || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends systemd; }

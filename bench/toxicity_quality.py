@@ -8,18 +8,25 @@ Reads both sets in place from ``../shared/data/toxicity`` (never copied into the
   (hate) or 1 (offensive); class 2 (neither) is not. NOTE: alt-profanity-check was trained on
   this set (and Jigsaw), so its Davidson figures are in-sample for the reference.
 
-Nothing in sitewatch is fitted on either set (the lexicon scores are hand-set). For each set
-it prints precision, recall, F1 of each class and macro-F1 of
+The ``profanity_check`` backend and the lexicon are fitted on neither set. The ``sitewatch``
+backend (data/toxicity_model.npz, bench/train_toxicity.py) is trained on Davidson, never on
+OLID. For each set it prints precision, recall, F1 of each class and macro-F1 of
 
 * profanity_check alone on the whole tweet at 0.5 (the reference), and a threshold sweep;
-* the ``toxicity`` detector as configured by default (sentence scoring, per-label
-  thresholds, self-harm phrases): "any finding" and "incident" (severity medium or above
-  after the default severity policy).
+* each detector configuration (the offline default, the other offline backend), as
+  configured (sentence scoring, per-label thresholds, word lists, self-harm phrases): "any
+  finding" and "incident" (severity medium or above after the default severity policy);
+* OLID: cross-dataset for every system (nothing is trained or tuned on it);
+* Davidson: in-sample for profanity_check and the shipped sitewatch model (both trained on
+  it; labelled so), plus the sitewatch backend 5-fold cross-validated: fold k scored by a
+  model retrained without fold k (same data, C and seed; bench/train_toxicity.py), at a
+  threshold picked on the other folds' out-of-fold scores;
+* toxic_spans test (held out of training, all toxic): recall only.
 
 Usage::
 
     .venv/bin/python bench/toxicity_quality.py [--data DIR] [--limit N] [--no-sweep]
-        [--backend profanity_check|detoxify --checkpoint F --huggingface-config-path D]
+        [--no-cv] [--backend detoxify --checkpoint F --huggingface-config-path D]
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+import structlog
 from sitewatch_connectors.demo import DemoConnector
 
 from sitewatch.bootstrap import build_pipeline, load_district_roster
@@ -225,3 +226,171 @@ def test_sigterm_finishes_the_current_page_then_exits_cleanly(open_daemon: Any) 
     assert daemon.store.get_cursor("lhs-band-site") == "2"
     assert [i.post_id for i in daemon.store.list_incidents(site="lhs-band-site")] == ["p0", "p1"]
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handler restored
+
+
+# -- systemd notify, SIGHUP reload (issue 8) ------------------------------------------------
+
+
+def test_run_forever_speaks_sd_notify(open_daemon: Any, tmp_path_factory: Any) -> None:
+    """READY=1 after start-up, STATUS= per pass, WATCHDOG=1 while sleeping, STOPPING=1."""
+    import socket as sock_mod
+    import tempfile
+    import threading
+    import time
+
+    from sitewatch.ops.sdnotify import SdNotifier
+
+    folder = Path(tempfile.mkdtemp(prefix="sd-", dir="/tmp"))
+    path = str(folder / "notify")
+    listener = sock_mod.socket(sock_mod.AF_UNIX, sock_mod.SOCK_DGRAM)
+    listener.bind(path)
+    listener.settimeout(0.2)
+    notifier = SdNotifier(
+        environ={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "300000", "WATCHDOG_PID": str(os.getpid())}
+    )
+    daemon = open_daemon(notifier=notifier)
+    messages: list[str] = []
+
+    def collect() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                messages.append(listener.recv(4096).decode())
+            except TimeoutError:
+                continue
+            statuses = [i for i, m in enumerate(messages) if m.startswith("STATUS=polled")]
+            if statuses and messages[statuses[0] :].count("WATCHDOG=1") >= 3:
+                break
+        daemon.request_stop()
+
+    thread = threading.Thread(target=collect)
+    thread.start()
+    try:
+        daemon.run_forever(idle_max=30.0)  # sleeps long: only the watchdog pings go out
+    finally:
+        thread.join(timeout=35)
+        time.sleep(0.1)
+        while True:
+            try:
+                messages.append(listener.recv(4096).decode())
+            except (TimeoutError, OSError):
+                break
+        listener.close()
+        Path(path).unlink(missing_ok=True)
+        folder.rmdir()
+    assert messages[0].startswith("READY=1")
+    status = next(m for m in messages if m.startswith("STATUS=polled"))
+    assert status == (
+        f"STATUS=polled 1 sites, {len(daemon.store.list_incidents())} incidents, queue 0"
+    )
+    after = messages[messages.index(status) + 1 :]
+    assert after.count("WATCHDOG=1") >= 3  # while sleeping, every WatchdogSec/3
+    assert messages[-1] == "STOPPING=1"
+
+
+def _write_config(path: Path, state: Path, sites: list[tuple[str, Path]], extra: str = "") -> None:
+    blocks = [f'state_dir = "{state}"\n{extra}']
+    for name, feed in sites:
+        blocks.append(
+            f"""
+[[sites]]
+name = "{name}"
+platform = "demo"
+target = "{feed}"
+sponsor = "sponsor@lakeview.k12.us"
+[sites.approval]
+by = "Designee"
+on = 2026-01-01
+ref = "SUP-1"
+review_by = 2099-12-31
+"""
+        )
+    path.write_text("\n".join(blocks), encoding="utf-8")
+
+
+def test_sighup_adds_a_site_and_a_broken_config_keeps_the_old_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A running daemon (signals installed, main thread) picks up a new site on SIGHUP and
+    polls it; a config that does not validate is logged and the running one stays."""
+    import threading
+    import time
+
+    from sitewatch.cli.run import reload_config
+
+    state = tmp_path / "state"
+    feed_a, feed_b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    feed_a.write_text('{"id": "a1", "text": "call me at (217) 555-0101"}\n', encoding="utf-8")
+    feed_b.write_text('{"id": "b1", "text": "my SSN is 212-55-4321"}\n', encoding="utf-8")
+    config = tmp_path / "sitewatch.toml"
+    _write_config(config, state, [("site-a", feed_a)])
+    settings = load_settings(config)
+    store = Store.open(settings.store_url)
+    daemon = Daemon(
+        settings,
+        store,
+        build_pipeline(settings, None),
+        reloader=lambda: reload_config(str(config)),
+    )
+    seen: dict[str, Any] = {}
+
+    def polled(name: str) -> bool:
+        return any(s.name == name and s.last_success_at for s in store.list_sites())
+
+    def wait(predicate: Any, timeout: float = 20) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def drive() -> None:
+        try:
+            seen["a"] = wait(lambda: polled("site-a"))
+            _write_config(config, state, [("site-a", feed_a), ("site-b", feed_b)])
+            os.kill(os.getpid(), signal.SIGHUP)
+            seen["b"] = wait(lambda: polled("site-b"))
+            config.write_text(config.read_text() + "\n[daemon]\npoll_interval = -1\n")
+            os.kill(os.getpid(), signal.SIGHUP)
+            failed = daemon.metrics.reloads.labels(outcome="failed")
+            seen["failed"] = wait(lambda: failed._value.get() == 1)
+            time.sleep(0.3)  # it keeps running passes with the old config
+            seen["running"] = not daemon.stopping
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    thread = threading.Thread(target=drive)
+    safety = threading.Timer(60, daemon.request_stop)
+    safety.start()
+    thread.start()
+    try:
+        with daemon.signals():
+            daemon.run_forever(idle_max=0.1)
+    finally:
+        safety.cancel()
+        thread.join(timeout=30)
+    try:
+        assert seen == {"a": True, "b": True, "failed": True, "running": True}
+        assert [s.name for s in daemon.settings.sites] == ["site-a", "site-b"]  # the good one
+        assert {i.site for i in store.list_incidents()} == {"site-a", "site-b"}
+        assert daemon.metrics.reloads.labels(outcome="ok")._value.get() == 1
+    finally:
+        store.close()
+        sensitive.clear()
+        structlog.reset_defaults()  # the reload configured logging onto capsys's stream
+    err = capsys.readouterr()
+    log = err.err + err.out
+    assert "config reloaded" in log
+    assert "config reload failed; keeping the running configuration" in log
+    assert "daemon.poll_interval" in log  # the validation error names the key
+    assert "Traceback" not in log
+    assert "212-55-4321" not in log  # no post text in the log
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL  # handler restored
+
+
+def test_reload_without_a_reloader_keeps_running(open_daemon: Any) -> None:
+    daemon = open_daemon()
+    daemon.request_reload()
+    assert daemon.reload() is False
+    assert not daemon.stopping

@@ -68,6 +68,10 @@ class DaemonSettings(_Strict):
     backoff_initial: Annotated[float, Field(gt=0)] = 30.0
     backoff_max: Annotated[float, Field(gt=0)] = 3600.0
     lease_seconds: Annotated[float, Field(gt=0)] = 600.0
+    # /metrics, /healthz, /readyz (sitewatch.ops.server): off unless a port is given;
+    # 0 picks a free port (tests). Loopback by default: expose it through a proxy if at all.
+    metrics_host: Annotated[str, Field(min_length=1)] = "127.0.0.1"
+    metrics_port: Annotated[int, Field(ge=0, le=65535)] | None = None
 
 
 class PiiSettings(_Strict):
@@ -327,6 +331,38 @@ class SiteSettings(_Strict):
         return value
 
 
+class WebSettings(_Strict):
+    """The review page (`sitewatch web`): sessions, cookies, login throttling, SSO."""
+
+    cookie_secure: bool = True  # off only for http://127.0.0.1 development and tests
+    idle_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
+    session_hours: Annotated[float, Field(gt=0, le=24 * 7)] = 12.0
+    login_max_failures: Annotated[int, Field(ge=1)] = 5
+    login_window_minutes: Annotated[int, Field(ge=1)] = 15
+    page_size: Annotated[int, Field(ge=5, le=500)] = 50
+    trusted_proxy_header: str | None = None  # e.g. "X-Remote-User", set by the SSO proxy
+    trusted_proxies: list[str] = Field(default_factory=list)  # addresses or CIDR networks
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP address or network: {item!r}") from None
+        return value
+
+    @field_validator("trusted_proxy_header")
+    @classmethod
+    def _header(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9-]+", value):
+            raise ValueError("must be an HTTP header name (letters, digits, dashes)")
+        return value
+
+
 class Settings(_Strict):
     state_dir: str = "/var/lib/sitewatch"
     store: StoreSettings = Field(default_factory=StoreSettings)
@@ -337,6 +373,7 @@ class Settings(_Strict):
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     policy: PolicySettings = Field(default_factory=PolicySettings)
     consent: ConsentSettings = Field(default_factory=ConsentSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     sites: list[SiteSettings] = Field(default_factory=list)
 
     # Where the file was; relative paths in it resolve against this folder.

@@ -2,7 +2,12 @@
 
 Crash safety comes from the store: each page's effects and its cursor commit together, and
 the outbox is drained at least once under a stable Message-ID. SIGTERM/SIGINT finish the
-current site, then exit cleanly.
+current site, then exit cleanly. SIGHUP re-reads the config (and roster, consent) and swaps it
+in between passes; a config that does not validate is logged and the running one is kept.
+
+Under systemd (``Type=notify``) the daemon reports READY=1 once the store is migrated and the
+registry synced, STATUS= after each pass, WATCHDOG=1 while it runs and sleeps, and STOPPING=1.
+Metrics are counted into ``sitewatch.ops.metrics`` and served by ``sitewatch.ops.server``.
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -32,13 +38,15 @@ from sitewatch.logs import get_logger
 from sitewatch.models import Action, ActionKind, Finding, Post, ScanResult, Site
 from sitewatch.notify.email import IncidentMailer
 from sitewatch.notify.outbox import OutboxDrainer, make_transport
+from sitewatch.ops.metrics import Metrics
+from sitewatch.ops.sdnotify import SdNotifier
 from sitewatch.policy import PolicyEngine, unconsented_author
 from sitewatch.roster import Roster
 from sitewatch.scan.pipeline import ScanPipeline
 from sitewatch.sites import SiteStatus
 from sitewatch.sites import registry as site_registry
 from sitewatch.store.repository import ScannedPost, Store, content_digest
-from sitewatch.typing import Connector
+from sitewatch.typing import Connector, Notifier
 
 log = get_logger("sitewatch.daemon")
 
@@ -60,6 +68,35 @@ class PassReport:
     messages_failed: int = 0
 
 
+@dataclass(frozen=True)
+class Reloaded:
+    """What a SIGHUP reload built: validated settings, a loaded pipeline, the roster."""
+
+    settings: Settings
+    pipeline: ScanPipeline
+    roster: Roster | None = None
+
+
+Reloader = Callable[[], Reloaded]
+STORE_METRICS_EVERY = 15.0  # seconds between queue/lag gauge refreshes while sleeping
+
+
+class _TickingTransport:
+    """Delivers through ``inner`` and ticks the watchdog after each message, so a long outbox
+    drain does not look like a hung daemon."""
+
+    def __init__(self, inner: Notifier, tick: Callable[[], None]) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._tick = tick
+
+    def deliver(self, message_id: str, recipients: Sequence[str], message: bytes) -> str:
+        try:
+            return self.inner.deliver(message_id, recipients, message)
+        finally:
+            self._tick()
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -75,28 +112,57 @@ class Daemon:
         today: Callable[[], date] | None = None,
         worker: str | None = None,
         roster: Roster | None = None,
+        notifier: SdNotifier | None = None,
+        metrics: Metrics | None = None,
+        reloader: Reloader | None = None,
     ) -> None:
-        self.settings = settings
         self.store = store
-        self.pipeline = pipeline
-        self.mailer = IncidentMailer(settings)
-        self.drainer = OutboxDrainer(store, make_transport(settings), settings.notify.max_attempts)
         self.worker = worker or worker_name()
+        self.notifier = notifier or SdNotifier(environ={})  # the CLI passes the real one
+        self.metrics = metrics or Metrics()
+        self._reloader = reloader
         self._connector_factory = connector_factory or _load_connector
         self._connectors: dict[str, Connector] = {}
         self._today = today or (lambda: store.clock().date())
         self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._reload_requested = threading.Event()
         self._failing: set[str] = set()
         self._statuses: dict[str, SiteStatus] = {}
-        self.policy = PolicyEngine(settings, store, self.mailer, roster, self._connector)
         self._matcher: MemberMatcher | None = None
         self._consent_mtime: float | None = None
+        self._last_ping = 0.0
+        self._last_store_metrics = 0.0
+        self._started = time.monotonic()
+        self._last_pass: float | None = None  # monotonic end of the last pass
+        self._idle_max = 30.0
+        self._install(settings, pipeline, roster)
+
+    def _install(self, settings: Settings, pipeline: ScanPipeline, roster: Roster | None) -> None:
+        """Everything built from the config; swapped as a whole by a reload."""
+        self.settings = settings
+        self.pipeline = pipeline
+        self.roster = roster
+        self.mailer = IncidentMailer(settings)
+        transport = _TickingTransport(make_transport(settings), self._tick)
+        self.drainer = OutboxDrainer(self.store, transport, settings.notify.max_attempts)
+        self.policy = PolicyEngine(settings, self.store, self.mailer, roster, self._connector)
+        self._consent_mtime = None  # re-read the consent register with the new config
 
     # -- lifecycle -------------------------------------------------------------------------
     def request_stop(self, *_: Any) -> None:
         if not self._stop.is_set():
             log.info("stop requested; finishing the current site")
+            self._stop.set()
+            self.notifier.stopping()
         self._stop.set()
+        self._wake.set()
+
+    def request_reload(self, *_: Any) -> None:
+        """Ask for a config reload; it happens between passes, never in the middle of one.
+        (No logging here: this runs in a signal handler, and the log writer holds a lock.)"""
+        self._reload_requested.set()
+        self._wake.set()
 
     @property
     def stopping(self) -> bool:
@@ -104,14 +170,21 @@ class Daemon:
 
     @contextmanager
     def signals(self) -> Iterator[None]:
-        """Install SIGTERM/SIGINT handlers for the duration (main thread only)."""
+        """Install SIGTERM/SIGINT (stop) and SIGHUP (reload) handlers for the duration (main
+        thread only)."""
         if threading.current_thread() is not threading.main_thread():
             yield
             return
-        previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+        wanted = [signal.SIGTERM, signal.SIGINT]
+        if hasattr(signal, "SIGHUP"):
+            wanted.append(signal.SIGHUP)
+        previous = {s: signal.getsignal(s) for s in wanted}
 
         def handler(signum: int, _frame: FrameType | None) -> None:
-            self.request_stop()
+            if signum == getattr(signal, "SIGHUP", None):
+                self.request_reload()
+            else:
+                self.request_stop()
 
         for s in previous:
             signal.signal(s, handler)
@@ -152,9 +225,17 @@ class Daemon:
 
     def run_forever(self, idle_max: float = 30.0) -> None:
         """Poll sites as they come due until asked to stop."""
+        self._idle_max = idle_max
         log.info("daemon started", worker=self.worker, sites=len(self.settings.sites))
-        last_day: date | None = None
+        last_day = self._today()
+        self.sync_registry()
+        self._refresh_store_metrics(force=True)
+        self.notifier.ready(status="started; first pass running")
         while not self._stop.is_set():
+            if self._reload_requested.is_set():
+                self.reload()
+                last_day = self._today()
+            started = time.monotonic()
             report = PassReport()
             if self._today() != last_day:  # approvals can lapse while we run
                 last_day = self._today()
@@ -162,10 +243,110 @@ class Daemon:
             self.enforce_policy(report)
             self._poll_leased(report, ignore_schedule=False)
             self._drain(report)
+            self._pass_done(report, started)
             if self._stop.is_set():
                 break
-            self._stop.wait(self._sleep_seconds(idle_max))
+            self._sleep(self._sleep_seconds(idle_max))
         log.info("daemon stopped", worker=self.worker)
+
+    # -- reload ----------------------------------------------------------------------------
+    def reload(self) -> bool:
+        """Apply a SIGHUP: build the new config, pipeline and roster; swap them in whole, or
+        keep the running ones if anything fails (logged without a traceback)."""
+        self._reload_requested.clear()
+        log.info("config reload requested")
+        if self._reloader is None:
+            log.warning("reload requested, but this daemon was started without a config file")
+            return False
+        self.notifier.reloading()
+        try:
+            new = self._reloader()
+        except Exception as exc:  # whatever broke, the running config stays in force
+            self.metrics.reloads.labels(outcome="failed").inc()
+            log.error(
+                "config reload failed; keeping the running configuration",
+                error=str(exc) or type(exc).__name__,
+                error_type=type(exc).__name__,
+            )
+            self.notifier.ready(status="config reload failed; running the previous config")
+            return False
+        old = self.settings
+        for what, before, after in (
+            ("store.url", old.store_url, new.settings.store_url),
+            ("daemon.metrics_host", old.daemon.metrics_host, new.settings.daemon.metrics_host),
+            ("daemon.metrics_port", old.daemon.metrics_port, new.settings.daemon.metrics_port),
+        ):
+            if before != after:
+                log.warning("config change takes effect at the next restart", key=what)
+        self._install(new.settings, new.pipeline, new.roster)
+        self.sync_registry()
+        self.metrics.reloads.labels(outcome="ok").inc()
+        log.info("config reloaded", sites=len(new.settings.sites))
+        self.notifier.ready(status="config reloaded")
+        return True
+
+    # -- liveness, watchdog, metrics -------------------------------------------------------
+    def _tick(self) -> None:
+        """Called whenever the loop makes progress: pings the systemd watchdog (rate-limited
+        to its interval) and, now and then, refreshes the store-derived gauges."""
+        now = time.monotonic()
+        if now - self._last_ping >= self.notifier.ping_interval(default=1.0) / 2:
+            self._last_ping = now
+            self.notifier.ping()
+
+    def _sleep(self, seconds: float) -> None:
+        """Sleep until due work, a stop or a reload; keep pinging the watchdog meanwhile."""
+        deadline = time.monotonic() + seconds
+        step = self.notifier.ping_interval(default=seconds)
+        while not self._stop.is_set() and not self._reload_requested.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            if self._wake.wait(min(remaining, step)):
+                self._wake.clear()
+            self._tick()
+            self._refresh_store_metrics()
+
+    def _refresh_store_metrics(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_store_metrics < STORE_METRICS_EVERY:
+            return
+        self._last_store_metrics = now
+        try:
+            self.metrics.refresh_from_store(self.store)
+        except Exception as exc:  # metrics must never stop monitoring
+            log.warning("metrics refresh failed", error_type=type(exc).__name__)
+
+    def _pass_done(self, report: PassReport, started: float) -> None:
+        ended = time.monotonic()
+        self._last_pass = ended
+        self.metrics.pass_duration.observe(ended - started)
+        self.metrics.last_pass.set_to_current_time()
+        self._refresh_store_metrics(force=True)
+        self._tick()
+        queue = self.metrics.last_queue_depth
+        incidents = len(report.incidents_opened) + len(report.policy_incidents)
+        failed = f" ({len(report.sites_failed)} failed)" if report.sites_failed else ""
+        self.notifier.status(
+            f"polled {len(report.sites_polled)} sites{failed}, {incidents} incidents, queue {queue}"
+        )
+
+    def health(self) -> tuple[bool, str]:
+        """`/healthz`: the loop is alive and its last pass is recent. A pass that overruns
+        ``lease_seconds`` lets other workers take its sites, so that is the limit."""
+        limit = self.settings.daemon.lease_seconds + self._idle_max
+        now = time.monotonic()
+        if self._last_pass is None:
+            age = now - self._started
+            return age <= limit, f"first pass running for {age:.0f} s (limit {limit:.0f} s)"
+        age = now - self._last_pass
+        return age <= limit, f"last pass ended {age:.0f} s ago (limit {limit:.0f} s)"
+
+    def _count_incidents(self, ids: Sequence[int]) -> None:
+        for incident_id in ids:
+            incident = self.store.get_incident(incident_id)
+            if incident is not None:
+                self.metrics.incidents.labels(severity=incident.severity).inc()
 
     def enforce_policy(self, report: PassReport) -> None:
         """Consent register, approvals and reminders, access checks, members (policy.py)."""
@@ -176,6 +357,7 @@ class Daemon:
             self._consent_mtime = mtime
         outcome = self.policy.run(list(self._statuses.values()), self._today())
         report.policy_incidents += outcome.incidents
+        self._count_incidents(outcome.incidents)
         report.notices += outcome.notices
         self._matcher = self.policy.matcher()
 
@@ -206,37 +388,76 @@ class Daemon:
                 self.store.release_lease(name, self.worker)
 
     def poll_site(self, site: Site, report: PassReport) -> None:
-        daemon = self.settings.daemon
+        started = time.monotonic()
         try:
-            connector = self._connector(site.platform)
-            cursor = self.store.get_cursor(site.name)
-            for _ in range(daemon.max_pages_per_poll):
-                page = connector.fetch(site, cursor)
-                for item in page.skipped:
-                    report.items_skipped += 1
-                    log.warning(
-                        "item skipped", site=site.name, where=item.where, reason=item.reason
-                    )
-                scanned = self._scan_page(site, page.posts)
-                outcome = self.store.record_page(site.name, scanned, page.next_cursor, self.mailer)
-                self._auto_act(site, connector, page.posts, outcome)
-                report.posts_scanned += outcome.posts_recorded
-                report.incidents_opened += outcome.incidents_opened
-                report.incidents_updated += outcome.incidents_updated
-                cursor = page.next_cursor
-                if not page.has_more or self._stop.is_set():
-                    break
+            self._poll_pages(site, report)
         except RetriableConnectorError as exc:
+            self._polled(site, started, "retriable_error")
             self._failed(site, report, fatal=False, detail=str(exc), retry_after=exc.retry_after)
             return
         except (FatalConnectorError, ConfigError) as exc:
+            self._polled(site, started, "fatal_error")
             self._failed(site, report, fatal=True, detail=str(exc))
             return
+        self._polled(site, started, "ok")
         recovered = self.store.record_success(site.name, site.poll_interval)
         report.sites_polled.append(site.name)
         if site.name in self._failing or recovered:
             self._failing.discard(site.name)
             log.info("site readable again", site=site.name)
+
+    def _polled(self, site: Site, started: float, outcome: str) -> None:
+        self.metrics.polls.labels(site=site.name, outcome=outcome).inc()
+        self.metrics.poll_duration.labels(site=site.name).observe(time.monotonic() - started)
+        if outcome != "ok":
+            kind = "retriable" if outcome == "retriable_error" else "fatal"
+            self.metrics.connector_errors.labels(platform=site.platform, kind=kind).inc()
+        self._tick()
+
+    def _poll_pages(self, site: Site, report: PassReport) -> None:
+        daemon = self.settings.daemon
+        connector = self._connector(site.platform)
+        cursor = self.store.get_cursor(site.name)
+        for _ in range(daemon.max_pages_per_poll):
+            page = connector.fetch(site, cursor)
+            for item in page.skipped:
+                report.items_skipped += 1
+                log.warning("item skipped", site=site.name, where=item.where, reason=item.reason)
+            scanned = self._scan_page(site, page.posts)
+            outcome = self.store.record_page(site.name, scanned, page.next_cursor, self.mailer)
+            self._auto_act(site, connector, page.posts, outcome)
+            self._page_metrics(site, connector, page.next_cursor, scanned, outcome)
+            report.posts_scanned += outcome.posts_recorded
+            report.incidents_opened += outcome.incidents_opened
+            report.incidents_updated += outcome.incidents_updated
+            cursor = page.next_cursor
+            self._tick()
+            if not page.has_more or self._stop.is_set():
+                break
+
+    def _page_metrics(
+        self,
+        site: Site,
+        connector: Connector,
+        cursor: str | None,
+        scanned: Sequence[ScannedPost],
+        outcome: Any,
+    ) -> None:
+        """Counts only: site names, categories and severities, never content."""
+        self.metrics.posts_scanned.labels(site=site.name).inc(outcome.posts_recorded)
+        for item in scanned:
+            for finding in item.result.findings:
+                self.metrics.findings.labels(category=finding.category).inc()
+        self._count_incidents(outcome.incidents_opened)
+        # A connector that counts API quota may say so (see docs: `quota_units_used`).
+        quota = getattr(connector, "quota_units_used", None)
+        if site.platform == "youtube" and callable(quota):
+            try:
+                units = quota(site, cursor)
+            except Exception:  # optional hook; never fails a poll
+                units = None
+            if isinstance(units, (int, float)):
+                self.metrics.youtube_quota.labels(site=site.name).set(units)
 
     def _scan_page(self, site: Site, posts: tuple[Any, ...]) -> list[ScannedPost]:
         known = self.store.known_digests(site.name, [p.id for p in posts])
@@ -298,6 +519,8 @@ class Daemon:
             mailer=self.mailer,
         )
         report.sites_failed.append(site.name)
+        if newly:
+            self.metrics.incidents.labels(severity="high").inc()  # the monitoring.gap incident
         if site.name not in self._failing or newly:
             self._failing.add(site.name)
             log.error(
@@ -365,6 +588,8 @@ class Daemon:
         delivered, failed = self.drainer.drain(stop=self._stop)
         report.messages_delivered += delivered
         report.messages_failed += failed
+        self.metrics.notifications.labels(outcome="delivered").inc(len(delivered))
+        self.metrics.notifications.labels(outcome="failed").inc(failed)
 
 
 def _load_connector(platform: str) -> Connector:

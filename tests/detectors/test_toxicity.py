@@ -25,15 +25,23 @@ from sitewatch.detectors.toxicity import (
     LEXICON_CATEGORIES,
     LEXICON_KINDS,
     LEXICON_SCORES,
+    MODEL_FILE,
+    MODEL_META_KEYS,
+    SITEWATCH_THRESHOLD,
     DetoxifyModel,
     ProfanityCheckModel,
+    SitewatchModel,
     ToxicityDetector,
     ToxicityLexicon,
     ToxicitySettings,
+    build_model,
     compile_lexicon_entry,
     describe_backend,
     load_lexicon,
     load_self_harm_phrases,
+    model_text,
+    model_view,
+    read_model_meta,
     sentence_spans,
     toxicity_settings,
 )
@@ -44,7 +52,8 @@ from sitewatch.scan.severity import SeverityPolicy
 from sitewatch.typing import Detector
 
 EXPLANATION = re.compile(
-    r"^toxicity model (profanity_check|detoxify|fake): [a-z_]+ \d\.\d\d \(threshold \d\.\d\d\)"
+    r"^toxicity model (sitewatch|profanity_check|detoxify|fake): [a-z_]+ \d\.\d\d "
+    r"\(threshold \d\.\d\d\)"
     r"(, sentence \d+ of \d+)?$"
 )
 
@@ -278,6 +287,161 @@ def test_offsets_point_into_the_original_text(profanity: ToxicityDetector) -> No
     findings = scan(profanity, text)
     assert findings
     assert {text[f.start : f.end] for f in findings} == {"ｙｏｕ ａｒｅ ａ ｓｔｕｐｉｄ ｉｄｉｏｔ"}
+
+
+# -- sitewatch's own model (data/toxicity_model.npz) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sitewatch_model() -> SitewatchModel:
+    model = SitewatchModel()
+    model.load()
+    return model
+
+
+@pytest.fixture(scope="module")
+def sitewatch() -> ToxicityDetector:
+    """The sitewatch backend as shipped: its model plus the word lists."""
+    settings = ToxicitySettings(backend="sitewatch")
+    model = build_model(settings)
+    assert isinstance(model, SitewatchModel)
+    detector = ToxicityDetector(settings, model)
+    detector.load()
+    return detector
+
+
+def test_sitewatch_model_ships_small_and_loads_fast(sitewatch_model: SitewatchModel) -> None:
+    from importlib import resources
+
+    ref = resources.files("sitewatch").joinpath("data", MODEL_FILE)
+    assert len(ref.read_bytes()) <= 5_000_000
+    fresh = SitewatchModel()
+    fresh.load()
+    assert fresh.load_seconds < 1.0
+    assert fresh.threshold == pytest.approx(SITEWATCH_THRESHOLD, abs=1e-6)
+
+
+def test_sitewatch_model_provenance() -> None:
+    meta = read_model_meta()
+    assert set(MODEL_META_KEYS) <= set(meta)
+    assert meta["format"] == 1
+    assert meta["threshold"] == pytest.approx(SITEWATCH_THRESHOLD)
+    names = {d["name"] for d in meta["datasets"]}
+    assert names == {"davidson", "toxic_spans", "jigsaw_sample", "school_benign"}
+    assert all(d["licence"] and d["source"] for d in meta["datasets"])
+    assert "olid" not in " ".join(meta["training_rows"]).lower()  # never trained on OLID
+    assert meta["training_rows"]["davidson"]["rows"] == 24783
+    assert meta["hashing"]["word"]["ngram_range"] == [1, 2]
+    assert meta["hashing"]["char"]["ngram_range"] == [2, 5]
+    assert meta["cv"]["folds"] == 5
+    assert 0.0 < meta["cv"]["balanced_macro_f1"] <= 1.0
+
+
+# Pinned outputs of the shipped file: a retrained model must update these on purpose.
+SITEWATCH_PINNED = [
+    ("you are a stupid idiot", 0.9981),
+    ("Great win tonight, Lakeview band!", 0.0073),
+    ("@coach the bus leaves at 3", 0.0156),
+    ("what the sh1t", 0.6879),
+    ("Our drumline killed it at regionals!", 0.0432),
+]
+
+
+def test_sitewatch_model_predictions_are_deterministic(sitewatch_model: SitewatchModel) -> None:
+    texts = [model_view(normalize(t)).text for t, _ in SITEWATCH_PINNED]
+    out = sitewatch_model.predict(texts)
+    assert [set(o) for o in out] == [{"toxicity"}] * len(texts)
+    for (text, expected), scores in zip(SITEWATCH_PINNED, out, strict=True):
+        assert scores["toxicity"] == pytest.approx(expected, abs=1e-4), text
+    again = [sitewatch_model.predict([t])[0] for t in texts]  # batch == one at a time
+    for a, b in zip(again, out, strict=True):
+        assert a["toxicity"] == pytest.approx(b["toxicity"], abs=1e-6)
+    assert sitewatch_model.predict([]) == []
+
+
+def test_model_view_keeps_handles_and_model_text_makes_them_generic() -> None:
+    view = model_view(normalize("@Coach you're a l0ser http://t.co/x &amp; @ss"))
+    assert view.text == "§coach you're a loser http://t.co/x &amp; ass"
+    assert model_text(view.text) == "§user you're a loser url & ass"
+
+
+# (post, categories, incident?) with the sitewatch backend and the word lists.
+SITEWATCH_ROWS = [
+    ("you are a stupid idiot", ["content.insult", "content.toxicity"], True),
+    ("@USER you're such a moron", ["content.insult", "content.toxicity"], True),
+    ("shut up loser", ["content.insult", "content.toxicity"], True),
+    ("You suck, nobody likes you", ["content.insult", "content.toxicity"], True),
+    ("I will kill you", ["content.threat", "content.toxicity"], True),
+    ("im gonna shoot up the school", ["content.threat", "content.toxicity"], True),
+    ("what the sh1t", ["content.profanity", "content.toxicity"], True),
+    ("he is a clown", ["content.insult"], True),  # the model misses it; targeting finds it
+    ("send nudes", ["content.sexual"], True),
+    ("the quiz was dumb", ["content.insult"], False),  # bare word: low
+    # no-match rows: school slang, sports, music, clubs, announcements
+    ("That drumline was sick!", [], False),
+    ("Hell yeah we won", [], False),
+    ("we killed it", [], False),
+    ("Our drumline killed it at regionals!", [], False),
+    ("The choir killed it tonight", [], False),
+    ("The defense crushed it tonight", [], False),
+    ("Shoot your shot at tryouts", [], False),
+    ("Kill the lights for the finale", [], False),
+    ("We're going to destroy Central on Friday", [], False),
+    ("Killer solo by the sax section", [], False),
+    ("Practice was a beast today", [], False),
+    ("What the hell was that play", [], False),
+    ("Lmao I'm dead", [], False),
+    ("Suicide drills at practice today, ouch", [], False),
+    ("Ho ho ho, merry Christmas from the choir", [], False),
+    ("Trash pickup volunteers meet at 8", [], False),
+    ("The GSA club meets Tuesday in room 204", [], False),
+    ("Our gay and lesbian alumni panel is Thursday", [], False),
+    ("The Black Student Union meets at lunch", [], False),
+    ("The school board will vote on the budget and the new tax levy Monday", [], False),
+    ("Email @coach with questions about the bus", [], False),
+    # Known false positives of this backend (why it is not the default for these rows):
+    # Davidson's slang sense of "hoe" and casual "damn" outweigh the hand-written benign
+    # posts; profanity_check's default keeps both out of the incident queue.
+    ("Garden club: bring a hoe and gloves", ["content.insult", "content.toxicity"], True),
+    ("damn that was close", ["content.toxicity"], True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "incident"), SITEWATCH_ROWS)
+def test_sitewatch_rows(
+    sitewatch: ToxicityDetector, text: str, expected: list[str], incident: bool
+) -> None:
+    findings = scan(sitewatch, text)
+    assert categories(findings) == expected
+    policy = SeverityPolicy()
+    assert any(policy.apply(f).severity.is_incident for f in findings) is incident
+    for f in findings:
+        assert EXPLANATION.match(f.explanation) or LEXICON_EXPLANATION.match(f.explanation)
+        if f.explanation.startswith("toxicity model"):
+            assert f.explanation.startswith("toxicity model sitewatch: toxicity ")
+            assert f"(threshold {SITEWATCH_THRESHOLD:.2f})" in f.explanation
+        for word in text.split():  # explanations never quote the post
+            if len(word) > 3:
+                assert word.lower() not in f.explanation.lower()
+
+
+def test_sitewatch_backend_selection_and_description() -> None:
+    settings = ToxicitySettings(backend="sitewatch")
+    assert settings.effective_thresholds() == {"toxicity": SITEWATCH_THRESHOLD}
+    assert isinstance(build_model(settings), SitewatchModel)
+    assert isinstance(build_model(ToxicitySettings(backend="profanity_check")), ProfanityCheckModel)
+    name, why = describe_backend(fake_settings({"backend": "sitewatch"}))
+    assert name == "sitewatch"
+    assert "configured: detection.toxicity.backend = 'sitewatch'" in why
+    assert MODEL_FILE in why and "never OLID" in why and "davidson 24783" in why
+    assert f"thresholds toxicity {SITEWATCH_THRESHOLD:.2f}" in why
+
+
+def test_a_broken_model_file_is_a_config_error(tmp_path: Path) -> None:
+    bad = tmp_path / "model.npz"
+    bad.write_bytes(b"not an npz")
+    with pytest.raises(ConfigError, match="cannot read the sitewatch toxicity model"):
+        SitewatchModel(bad).load()
 
 
 # -- thresholds and categories, with a fake model ----------------------------------------------

@@ -159,3 +159,52 @@ def test_content_view_spans_map_to_the_original() -> None:
 def test_content_view_is_identity_when_nothing_to_fold() -> None:
     doc = normalize("plain words only")
     assert content_view(doc) is doc
+
+
+# -- the pure-ASCII fast path -------------------------------------------------------------------
+
+from sitewatch.scan import normalize as normalize_module  # noqa: E402
+
+
+def test_ascii_fast_path_table_matches_fold_char() -> None:
+    """Every ASCII code point the fast path accepts folds to its lowercase, one char."""
+    special = normalize_module._ASCII_SPECIAL
+    for cp in range(128):
+        ch = chr(cp)
+        if special.search(ch) is None:
+            assert normalize_module.fold_char(ch) == ch.lower(), repr(ch)
+        else:
+            assert normalize_module.fold_char(ch) != ch.lower(), repr(ch)
+
+
+ASCII_CASES = [
+    "",
+    "Maya Chen",
+    "MAYA CHEN got DETENTION.",
+    "tab\tand\nnewline",
+    "crlf\r\nline",
+    "bell\x07null\x00del\x7f",
+    "vt\x0bff\x0cfs\x1cgs\x1drs\x1eus\x1f",
+    "Call (217) 384-2015 or 555.123.4567!",
+    "a@b.io ~`!@#$%^&*()_+-=[]{}|;':\",./<>?",
+    "".join(chr(cp) for cp in range(128)),
+]
+
+
+@pytest.mark.parametrize("text", ASCII_CASES)
+def test_ascii_fast_path_gives_the_same_document(text: str) -> None:
+    assert normalize(text) == normalize_module._normalize(text)
+
+
+def test_ascii_fast_path_random() -> None:
+    rnd = random.Random(7)
+    for _ in range(2000):
+        text = "".join(chr(rnd.randrange(128)) for _ in range(rnd.randrange(0, 40)))
+        assert normalize(text) == normalize_module._normalize(text)
+
+
+def test_document_digits() -> None:
+    assert normalize("no digits").digits == 0
+    assert normalize("call 555-0100").digits == 7
+    assert normalize("０７８－０５").digits == 5  # fullwidth digits fold to ASCII
+    assert normalize("١٢٣ and 4").digits == 4  # other decimal digits count, as \d does

@@ -15,12 +15,14 @@ from sitewatch.cli.audit import audit_group
 from sitewatch.cli.config_cmd import config_group
 from sitewatch.cli.consent import consent_group
 from sitewatch.cli.db import db_group
+from sitewatch.cli.doctor import doctor_command
 from sitewatch.cli.incidents import incidents_group
 from sitewatch.cli.models import models_command
 from sitewatch.cli.report import report_group
 from sitewatch.cli.run import run_command
 from sitewatch.cli.scan import scan_command
 from sitewatch.cli.sites import sites_group
+from sitewatch.cli.users import users_group
 from sitewatch.cli.web import web_command
 from sitewatch.exceptions import SitewatchError
 
@@ -43,6 +45,7 @@ def cli() -> None:
 cli.add_command(run_command)
 cli.add_command(config_group)
 cli.add_command(db_group)
+cli.add_command(doctor_command)
 cli.add_command(incidents_group)
 cli.add_command(models_command)
 cli.add_command(scan_command)
@@ -51,6 +54,7 @@ cli.add_command(consent_group)
 cli.add_command(audit_group)
 cli.add_command(report_group)
 cli.add_command(web_command)
+cli.add_command(users_group)
 
 
 def main() -> None:

@@ -1,4 +1,8 @@
-"""`sitewatch run [--once]`: the daemon."""
+"""`sitewatch run [--once]`: the daemon.
+
+Continuous mode speaks systemd's notify protocol, reloads its config on SIGHUP and, with
+``[daemon] metrics_port``, serves /metrics, /healthz and /readyz.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,13 @@ import click
 
 from sitewatch.bootstrap import build_pipeline, load_district_roster, open_store, setup_logging
 from sitewatch.cli.common import config_option, load
-from sitewatch.daemon import Daemon, PassReport
+from sitewatch.config import Settings
+from sitewatch.daemon import Daemon, PassReport, Reloaded
+from sitewatch.exceptions import ConfigError
 from sitewatch.notify.outbox import make_transport
+from sitewatch.ops.sdnotify import SdNotifier
+from sitewatch.ops.server import OpsServer, store_ready
+from sitewatch.store.migrate import head_revision
 
 
 @click.command("run")
@@ -20,16 +29,61 @@ def run_command(config_path: str, once: bool) -> None:
     roster = load_district_roster(settings)
     pipeline = build_pipeline(settings, roster)
     store = open_store(settings)
+    server: OpsServer | None = None
     try:
-        daemon = Daemon(settings, store, pipeline, roster=roster)
+        daemon = Daemon(
+            settings,
+            store,
+            pipeline,
+            roster=roster,
+            notifier=SdNotifier(),
+            reloader=lambda: reload_config(config_path),
+        )
         with daemon.signals():
             if once:
                 report = daemon.run_once()
                 click.echo(_summary(report, make_transport(settings).name, settings))
             else:
+                server = start_ops_server(settings, daemon)
                 daemon.run_forever()
     finally:
+        if server is not None:
+            server.stop()
         store.close()
+
+
+def reload_config(config_path: str) -> Reloaded:
+    """SIGHUP: the config file, the roster and the pipeline built anew; any error propagates
+    so the daemon keeps what it runs. `[logging]` applies at once; the store and the metrics
+    address only at the next restart."""
+    settings = load(config_path)
+    roster = load_district_roster(settings)
+    pipeline = build_pipeline(settings, roster)
+    setup_logging(settings)
+    return Reloaded(settings, pipeline, roster)
+
+
+def start_ops_server(settings: Settings, daemon: Daemon) -> OpsServer | None:
+    """The metrics/health endpoints when ``[daemon] metrics_port`` is set."""
+    cfg = settings.daemon
+    if cfg.metrics_port is None:
+        return None
+    head = head_revision()
+    try:
+        server = OpsServer(
+            cfg.metrics_host,
+            cfg.metrics_port,
+            daemon.metrics,
+            healthz=daemon.health,
+            readyz=lambda: store_ready(daemon.store.engine, head),
+        )
+    except OSError as exc:
+        raise ConfigError(
+            f"daemon.metrics_port: cannot listen on {cfg.metrics_host}:{cfg.metrics_port}: "
+            f"{exc.strerror or exc}",
+            path=settings.source,
+        ) from None
+    return server.start()
 
 
 def _summary(report: PassReport, transport: str, settings: object) -> str:

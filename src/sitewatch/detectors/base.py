@@ -249,17 +249,24 @@ class PatternDetector:
 
 
 def word_regex(words: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex matching any of ``words`` (normalized) as a whole word or phrase."""
+    """One regex matching any of ``words`` (normalized) as a whole word or phrase.
+
+    Longest first. A key matches only where the text holds its first character, so at any
+    position either only the keys that start with a word character can match or only the
+    others: the word-initial keys share ONE ``(?<!\\w)`` (in their longest-first order)
+    instead of one each, which matches exactly the same spans ten times faster.
+    """
     keys = sorted({normalize_phrase(w) for w in words} - {""}, key=len, reverse=True)
     if not keys:
         return None
-    alts = "|".join(
-        (r"(?<!\w)" if is_word_char(k[0]) else "")
-        + re.escape(k).replace(r"\ ", r"\s+")
-        + (r"(?!\w)" if is_word_char(k[-1]) else "")
-        for k in keys
-    )
-    return re.compile(f"(?:{alts})")
+
+    def body(k: str) -> str:
+        return re.escape(k).replace(r"\ ", r"\s+") + (r"(?!\w)" if is_word_char(k[-1]) else "")
+
+    word_initial = [body(k) for k in keys if is_word_char(k[0])]
+    others = [body(k) for k in keys if not is_word_char(k[0])]
+    alts = ([r"(?<!\w)(?:" + "|".join(word_initial) + ")"] if word_initial else []) + others
+    return re.compile("(?:" + "|".join(alts) + ")")
 
 
 def find_context_word(

@@ -68,6 +68,8 @@ PATTERNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     ),
 }
 
+_WORD_START: Final[str] = r"(?<!\w)"
+
 CATEGORY_LABELS: Final[dict[str, str]] = {
     "grades": "grades",
     "discipline": "discipline",
@@ -163,13 +165,16 @@ class ContextMatcher:
         )
         # One alternation, one pass: the group that matched names the category and label.
         self._pattern_meta: dict[str, tuple[str, str]] = {}
-        alternatives: list[str] = []
+        regexes: list[str] = []
         for category, specs in patterns.items():
             for label, regex in specs:
-                group = f"p{len(alternatives)}"
-                self._pattern_meta[group] = (category, label)
-                alternatives.append(f"(?P<{group}>{regex})")
-        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
+                self._pattern_meta[f"p{len(regexes)}"] = (category, label)
+                regexes.append(regex)
+        # When every pattern starts at a word start (the shipped ones do), test that once
+        # per position rather than once per pattern: the same matches, several times faster.
+        lead = _WORD_START if regexes and all(r.startswith(_WORD_START) for r in regexes) else ""
+        alternatives = "|".join(f"(?P<p{i}>{r[len(lead) :]})" for i, r in enumerate(regexes))
+        self._pattern = re.compile(f"{lead}(?:{alternatives})") if regexes else None
 
     @classmethod
     def load(cls, extra_dir: Path | None = None) -> ContextMatcher:

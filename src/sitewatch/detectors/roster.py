@@ -168,6 +168,10 @@ class _DocScan:
         return self._context.find(self._doc) if self._context is not None else []
 
     @cached_property
+    def context_starts(self) -> Sequence[int]:
+        return [c.start for c in self.context_hits]
+
+    @cached_property
     def breaks(self) -> Sequence[int]:
         return sentence_breaks(self._doc.text) if self.context_hits else []
 
@@ -235,6 +239,7 @@ class RosterDetector:
         self._shadowed: frozenset[str] = frozenset()
         self._phones: dict[str, tuple[int, ...]] = {}
         self._min_phone_digits = 0
+        self._initials: tuple[str, ...] = ()  # per student, as ``Person.initials``
         self._context: ContextMatcher | None = None
         self._last: tuple[Document, _Scan] | None = None
 
@@ -258,6 +263,7 @@ class RosterDetector:
         if self.roster is None:
             return
         self._students = self.roster.students
+        self._initials = tuple(p.initials for p in self._students)
         others = self.roster.non_students
         staff = self.roster.staff
 
@@ -373,25 +379,24 @@ class RosterDetector:
             if not by_kind:
                 continue  # only a staff member's or guardian's name
             kind = "name" if "name" in by_kind else next(iter(by_kind))
-            people = [self._students[i] for i in dict.fromkeys(by_kind[kind])]
             start, end = doc.to_original(hit.start, hit.end)
             redactions.append((start, end, self.LABEL[kind]))
             if hit.key in self._shadowed:
                 continue
+            who = list(dict.fromkeys(by_kind[kind]))
             if kind == "name":
-                finding = self._name_finding(hit, people, scan, start, end)
+                finding = self._name_finding(hit, who, scan, start, end)
                 if finding is not None:
                     findings.append(finding)
             else:
-                findings.append(self._contact_finding(kind, people, start, end))
+                findings.append(self._contact_finding(kind, who, start, end))
 
         if doc.digits < self._min_phone_digits:
             return _Scan(tuple(findings), tuple(sorted(redactions)))  # no phone key fits
         for start, end, students in self._phone_hits(doc.text):
             o_start, o_end = doc.to_original(start, end)
             redactions.append((o_start, o_end, self.LABEL["phone"]))
-            people = [self._students[i] for i in students]
-            findings.append(self._contact_finding("phone", people, o_start, o_end))
+            findings.append(self._contact_finding("phone", students, o_start, o_end))
         return _Scan(tuple(findings), tuple(sorted(redactions)))
 
     def _phone_hits(self, text: str) -> Iterable[tuple[int, int, tuple[int, ...]]]:
@@ -430,10 +435,10 @@ class RosterDetector:
                 i = j + 1
 
     def _name_finding(
-        self, hit: PhraseHit[_Key], people: Sequence[Person], scan: _DocScan, start: int, end: int
+        self, hit: PhraseHit[_Key], students: Sequence[int], scan: _DocScan, start: int, end: int
     ) -> Finding | None:
-        opted_out = any(p.directory_opt_out for p in people)
-        who = "roster student " + _initials(people)
+        opted_out = any(self._students[i].directory_opt_out for i in students)
+        who = "roster student " + self._initials_of(students)
         if opted_out:
             who += " (directory opt-out)"
         context = self._nearest_context(hit, scan)
@@ -466,10 +471,9 @@ class RosterDetector:
         sentence = bisect.bisect_right(scan.breaks, hit.start)
         best: tuple[int, ContextHit] | None = None
         # context hits are sorted by start; only a bounded window can be near enough.
-        lo = bisect.bisect_left(
-            hits, hit.start - self.MAX_CONTEXT_GAP - _MAX_TERM, key=lambda c: c.start
-        )
-        hi = bisect.bisect_right(hits, hit.end + self.MAX_CONTEXT_GAP, key=lambda c: c.start)
+        starts = scan.context_starts
+        lo = bisect.bisect_left(starts, hit.start - self.MAX_CONTEXT_GAP - _MAX_TERM)
+        hi = bisect.bisect_right(starts, hit.end + self.MAX_CONTEXT_GAP)
         for c in hits[lo:hi]:
             if c.start < hit.end and hit.start < c.end:
                 continue  # part of the name itself
@@ -515,22 +519,20 @@ class RosterDetector:
         j = bisect.bisect_right(scan.name_starts, hit.start)
         return j >= len(scan.name_starts) or scan.name_starts[j] >= c.start
 
-    def _contact_finding(
-        self, kind: str, people: Sequence[Person], start: int, end: int
-    ) -> Finding:
+    def _contact_finding(self, kind: str, students: Sequence[int], start: int, end: int) -> Finding:
         return Finding(
             self.CATEGORY[kind],
             start,
             end,
             self.CONTACT_SCORE,
             self.name,
-            f"{self.WHAT[kind]} of a roster student ({_initials(people)})",
+            f"{self.WHAT[kind]} of a roster student ({self._initials_of(students)})",
         )
+
+    def _initials_of(self, students: Iterable[int]) -> str:
+        """Initials such as "M. C." or "M. C. / J. R.", each student's once, in order."""
+        return " / ".join(dict.fromkeys(self._initials[i] for i in students))
 
 
 def _is_name_hit(hit: PhraseHit[_Key]) -> bool:
     return any(k.kind in ("name", "other") for k in hit.payloads)
-
-
-def _initials(people: Iterable[Person]) -> str:
-    return " / ".join(dict.fromkeys(p.initials for p in people))

@@ -101,9 +101,13 @@ LABEL_CATEGORIES: Final[Mapping[str, str]] = {
     "sexual_explicit": "content.sexual",
 }
 
-SITEWATCH_THRESHOLD: Final[float] = 0.42
+SITEWATCH_THRESHOLD: Final[float] = 0.49
 """The shipped model's threshold (``meta.threshold`` in the npz; a test keeps them equal):
-picked by bench/train_toxicity.py on out-of-fold scores of the training data, never OLID."""
+picked by bench/train_toxicity.py on out-of-fold scores of the training data, never OLID.
+Measured (bench/toxicity_quality.py): OLID macro-F1 0.724 any finding / 0.721 incident
+(profanity_check alone 0.679; the profanity_check default 0.724 / 0.645); Davidson 5-fold
+CV 0.925 (profanity_check alone 0.937 in-sample). Not the default: it is not level on
+Davidson, and "hoe" (garden) and "damn" posts become incidents."""
 
 # Per-backend default thresholds; ``detection.toxicity.thresholds`` overrides label by label.
 # profanity_check, measured with bench/toxicity_quality.py on OLID training ("offensive"):

@@ -172,6 +172,8 @@ class IncidentRow(Base):
     __table_args__ = (
         UniqueConstraint("site_id", "dedup_key"),
         Index("ix_incidents_status_severity", "status", "severity_rank"),
+        Index("ix_incidents_created_at", "created_at"),  # the review page's inbox order
+        Index("ix_incidents_site_created", "site_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -288,3 +290,54 @@ class AuditEventRow(Base):
     target_id: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     source: Mapped[str] = mapped_column(String(200), default="daemon")
+
+
+# -- the review page's accounts, sessions and login throttle (issue 7) -------------------------
+class UserRow(Base):
+    """A review-page account. Only an argon2 hash of the password is kept (none for an
+    SSO-only account); a disabled account cannot log in and loses its sessions."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(String(320), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))  # administrator|tech|sponsor|viewer
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebSessionRow(Base):
+    """A server-side login session: the cookie holds a random token, the row its SHA-256."""
+
+    __tablename__ = "web_sessions"
+
+    id_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    via: Mapped[str] = mapped_column(String(20), default="password")  # password | sso
+
+
+class LoginAttemptRow(Base):
+    """One login attempt, for throttling by account and by client address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(320))
+    address: Mapped[str] = mapped_column(String(200))
+    ok: Mapped[bool] = mapped_column(default=False)

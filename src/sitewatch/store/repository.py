@@ -21,6 +21,7 @@ from sitewatch.models import Post, ScanResult, Severity
 from sitewatch.notify.email import IncidentMailer
 from sitewatch.redact import excerpt
 from sitewatch.scan.severity import clause_for
+from sitewatch.store.accounts import AccountQueries
 from sitewatch.store.models import (
     AuditEventRow,
     CursorRow,
@@ -132,7 +133,7 @@ class SiteView:
     next_poll_at: datetime | None
 
 
-class Store(WorkflowQueries, PolicyQueries):
+class Store(AccountQueries, WorkflowQueries, PolicyQueries):
     """SQLAlchemy-backed store; one instance per process."""
 
     # -- scheduling ------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Production operations: systemd notification, metrics and health endpoints, doctor checks."""
