@@ -275,6 +275,25 @@ class OutboxRow(Base):
     delivered_to: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Draining is leased like sites are: one worker sends a message at a time.
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BackfillRow(Base):
+    """A history scan of one site since a date: resumable from its own cursor."""
+
+    __tablename__ = "backfills"
+    __table_args__ = (UniqueConstraint("site_id", "since"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    since: Mapped[date] = mapped_column(Date)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    notify: Mapped[bool] = mapped_column(default=False)
+    posts_scanned: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEventRow(Base):
