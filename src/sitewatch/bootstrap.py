@@ -8,6 +8,7 @@ from sitewatch.config import Settings
 from sitewatch.logs import configure_logging, register_sensitive
 from sitewatch.roster import Roster, load_roster
 from sitewatch.scan.pipeline import ScanPipeline
+from sitewatch.store.crypto import EvidenceCipher
 from sitewatch.store.repository import Store
 
 
@@ -37,4 +38,8 @@ def build_pipeline(settings: Settings, roster: Roster | None) -> ScanPipeline:
 
 
 def open_store(settings: Settings, *, migrate: bool = True) -> Store:
-    return Store.open(settings.store_url, migrate=migrate)
+    """The store, with the evidence key (``SITEWATCH_EVIDENCE_KEY``) when one is set."""
+    cipher = EvidenceCipher.from_credentials()
+    store = Store.open(settings.store_url, migrate=migrate)
+    store.evidence_cipher = cipher
+    return store

@@ -274,6 +274,18 @@ class LoggingSettings(_Strict):
     level: Literal["debug", "info", "warning", "error"] = "info"
 
 
+class RetentionSettings(_Strict):
+    """How long post text, evidence and incident records are kept (`sitewatch purge`).
+
+    FERPA data minimization: evidence is held only while someone may need to review it."""
+
+    evidence_days: Annotated[int, Field(ge=1)] = 90  # after resolution / false positive
+    digest_days: Annotated[int, Field(ge=1)] = 7  # digests of posts without an incident
+    outbox_body_days: Annotated[int, Field(ge=1)] = 30  # bodies of sent/failed messages
+    ack_token_days: Annotated[int, Field(ge=0)] = 30  # after a token's expiry
+    audit_years: Annotated[int, Field(ge=1)] = 5  # closed incidents' metadata
+
+
 class ApprovalSettings(_Strict):
     by: Annotated[str, Field(min_length=1)]
     on: date
@@ -374,6 +386,7 @@ class Settings(_Strict):
     policy: PolicySettings = Field(default_factory=PolicySettings)
     consent: ConsentSettings = Field(default_factory=ConsentSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     sites: list[SiteSettings] = Field(default_factory=list)
 
     # Where the file was; relative paths in it resolve against this folder.

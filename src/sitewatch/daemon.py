@@ -13,6 +13,7 @@ Metrics are counted into ``sitewatch.ops.metrics`` and served by ``sitewatch.ops
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import threading
@@ -24,6 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from types import FrameType
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from sitewatch import registry
 from sitewatch.config import Settings
@@ -79,6 +82,7 @@ class Reloaded:
 
 Reloader = Callable[[], Reloaded]
 STORE_METRICS_EVERY = 15.0  # seconds between queue/lag gauge refreshes while sleeping
+STORE_RETRY_SECONDS = 0.5  # first wait after the store went away; doubles, up to idle_max
 
 
 class _TickingTransport:
@@ -145,7 +149,13 @@ class Daemon:
         self.roster = roster
         self.mailer = IncidentMailer(settings)
         transport = _TickingTransport(make_transport(settings), self._tick)
-        self.drainer = OutboxDrainer(self.store, transport, settings.notify.max_attempts)
+        self.drainer = OutboxDrainer(
+            self.store,
+            transport,
+            settings.notify.max_attempts,
+            worker=self.worker,
+            lease_seconds=settings.daemon.lease_seconds,
+        )
         self.policy = PolicyEngine(settings, self.store, self.mailer, roster, self._connector)
         self._consent_mtime = None  # re-read the consent register with the new config
 
@@ -200,7 +210,16 @@ class Daemon:
         statuses = site_registry(
             self.settings.site_models(), self._today(), self.settings.policy.expiry_grace_days
         )
-        self.store.sync_sites(statuses)
+        for attempt in range(5):
+            try:
+                self.store.sync_sites(statuses)
+                break
+            except IntegrityError:
+                # Another worker inserted the same new sites at the same moment (N workers
+                # starting together on one PostgreSQL): sync again, now as an update.
+                if attempt == 4:
+                    raise
+                time.sleep(random.uniform(0.05, 0.25))
         skipped: dict[str, str] = {}
         for st in statuses:
             before = self._statuses.get(st.site.name)
@@ -231,22 +250,40 @@ class Daemon:
         self.sync_registry()
         self._refresh_store_metrics(force=True)
         self.notifier.ready(status="started; first pass running")
+        outage = 0
         while not self._stop.is_set():
             if self._reload_requested.is_set():
                 self.reload()
                 last_day = self._today()
             started = time.monotonic()
             report = PassReport()
-            if self._today() != last_day:  # approvals can lapse while we run
-                last_day = self._today()
-                self.sync_registry()
-            self.enforce_policy(report)
-            self._poll_leased(report, ignore_schedule=False)
-            self._drain(report)
-            self._pass_done(report, started)
-            if self._stop.is_set():
-                break
-            self._sleep(self._sleep_seconds(idle_max))
+            try:
+                if self._today() != last_day:  # approvals can lapse while we run
+                    last_day = self._today()
+                    self.sync_registry()
+                self.enforce_policy(report)
+                self._poll_leased(report, ignore_schedule=False)
+                self._drain(report)
+                self._pass_done(report, started)
+                if self._stop.is_set():
+                    break
+                wait = self._sleep_seconds(idle_max)
+                if outage:
+                    log.info("store available again", worker=self.worker)
+                outage = 0
+            except (OperationalError, InterfaceError) as exc:
+                # The database went away (restart, failover, connections killed). The page
+                # in flight rolled back with its connection; its site stays leased to us, so
+                # the next pass takes it up again. The pool's pre-ping reconnects.
+                outage += 1
+                wait = min(idle_max, STORE_RETRY_SECONDS * 2 ** min(outage - 1, 5))
+                log.error(
+                    "store unavailable; retrying",
+                    worker=self.worker,
+                    error_type=type(exc.orig or exc).__name__,
+                    retry_in_seconds=round(wait, 1),
+                )
+            self._sleep(wait)
         log.info("daemon stopped", worker=self.worker)
 
     # -- reload ----------------------------------------------------------------------------
@@ -362,7 +399,7 @@ class Daemon:
         self._matcher = self.policy.matcher()
 
     def _sleep_seconds(self, idle_max: float) -> float:
-        due = self.store.next_due_at()
+        due = self.store.next_work_at(self.worker)
         if due is None:
             return idle_max
         wait = (due - self.store.clock()).total_seconds()

@@ -12,12 +12,14 @@ import click
 
 from sitewatch import __version__
 from sitewatch.cli.audit import audit_group
+from sitewatch.cli.backfill import backfill_command
 from sitewatch.cli.config_cmd import config_group
 from sitewatch.cli.consent import consent_group
 from sitewatch.cli.db import db_group
 from sitewatch.cli.doctor import doctor_command
 from sitewatch.cli.incidents import incidents_group
 from sitewatch.cli.models import models_command
+from sitewatch.cli.purge import purge_command, reencrypt_command
 from sitewatch.cli.report import report_group
 from sitewatch.cli.run import run_command
 from sitewatch.cli.scan import scan_command
@@ -55,6 +57,9 @@ cli.add_command(audit_group)
 cli.add_command(report_group)
 cli.add_command(web_command)
 cli.add_command(users_group)
+cli.add_command(purge_command)
+cli.add_command(backfill_command)
+db_group.add_command(reencrypt_command)
 
 
 def main() -> None:

@@ -104,8 +104,15 @@ class PhraseMatcher(Generic[T]):
 
     def find(self, text: str) -> Iterator[PhraseHit[T]]:
         """Every whole-word occurrence (overlapping ones included), by end position."""
+        for start, end, key, payloads in self.spans(text):
+            yield PhraseHit(start, end, key, payloads)
+
+    def spans(self, text: str) -> list[tuple[int, int, str, tuple[T, ...]]]:
+        """``find`` as plain ``(start, end, key, payloads)`` tuples, for hot loops that
+        would only unpack the ``PhraseHit`` again."""
+        out: list[tuple[int, int, str, tuple[T, ...]]] = []
         if not self._size:
-            return
+            return out
         n = len(text)
         # ``is_word_char`` inlined, and the text's neighbour tested before the key's own
         # edge: most hits sit between spaces or punctuation, so one test decides.
@@ -120,7 +127,8 @@ class PhraseMatcher(Generic[T]):
                 ch = text[end]
                 if (ch.isalnum() or ch == "_") and (key[-1].isalnum() or key[-1] == "_"):
                     continue
-            yield PhraseHit(start, end, key, payloads)
+            out.append((start, end, key, payloads))
+        return out
 
 
 def longest_first(hits: Iterable[PhraseHit[T]]) -> list[PhraseHit[T]]:

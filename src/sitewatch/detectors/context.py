@@ -182,10 +182,11 @@ class ContextMatcher:
 
     def find(self, doc: Document) -> list[ContextHit]:
         """Hits in normalized offsets, longest phrase first where phrases overlap."""
-        hits: list[ContextHit] = []
-        for hit in self._matcher.find(doc.text):
-            for category in hit.payloads:
-                hits.append(ContextHit(hit.start, hit.end, category, hit.key))
+        hits = [
+            ContextHit(start, end, category, key)
+            for start, end, key, categories in self._matcher.spans(doc.text)
+            for category in categories
+        ]
         if self._pattern is not None:
             for m in self._pattern.finditer(doc.text):
                 category, label = self._pattern_meta[m.lastgroup or ""]

@@ -8,12 +8,13 @@ never the matched value.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, ClassVar, Final, Self
+from typing import Any, ClassVar, Final, NamedTuple, Self, cast
 
 import phonenumbers
-from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
+from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatch, PhoneNumberMatcher
 
 from sitewatch.detectors.base import (
     DetectorContext,
@@ -108,21 +109,63 @@ class EmailDetector(PatternDetector):
         return findings
 
 
-# E.164 form -> region code. The E.164 string is the country code and the national
-# significant number, which is all ``region_code_for_number`` reads; bounded, since posts
-# are hostile.
-_REGIONS: Final[dict[str, str]] = {}
-_REGIONS_LIMIT: Final[int] = 10_000
+class _Verified(NamedTuple):
+    """A candidate libphonenumber accepted: the number, its E.164 form and its region."""
+
+    number: phonenumbers.PhoneNumber
+    e164: str
+    region: str  # ``region_code_for_number``, or "unknown region"
 
 
-def _region_for(e164_number: str, number: phonenumbers.PhoneNumber) -> str:
-    """``region_code_for_number`` (or "unknown region"), memoized by the E.164 form."""
-    region = _REGIONS.get(e164_number)
-    if region is None:
-        region = phonenumbers.region_code_for_number(number) or "unknown region"
-        if len(_REGIONS) < _REGIONS_LIMIT:
-            _REGIONS[e164_number] = region
-    return region
+class _Probe(PhoneNumberMatcher):
+    """A matcher over one candidate and the characters either side of it (see ``_verify``)."""
+
+    def verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+        return super()._parse_and_verify(candidate, offset)
+
+
+@functools.lru_cache(maxsize=8192)
+def _verify(candidate: str, before: str, after: str, region: str) -> _Verified | None:
+    """``PhoneNumberMatcher._parse_and_verify`` (``Leniency.VALID``) for ``candidate`` with
+    the character ``before`` and the one ``after`` it in the post ("" at either end).
+
+    Exact, not an imitation: the library's own check runs on ``before + candidate + after``.
+    That check reads the candidate, and of the text around it only the character before it
+    (when there is one), the character after it (when there is one) and whether they exist,
+    so the verdict is a pure function of these four arguments, and memoizing it is safe.
+    District lines, school offices and coaches' numbers recur post after post; parsing
+    and validating them (libphonenumber, in Python) is most of a phone scan's cost.
+    """
+    probe = _Probe(before + candidate + after, region, leniency=Leniency.VALID)
+    match = probe.verify(candidate, len(before))
+    if match is None:
+        return None
+    number = match.number
+    e164_number: str = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    place = phonenumbers.region_code_for_number(number) or "unknown region"
+    return _Verified(number, e164_number, place)
+
+
+class _VerifiedMatch(PhoneNumberMatch):
+    def __init__(self, start: int, raw_string: str, verified: _Verified) -> None:
+        super().__init__(start, raw_string, verified.number)
+        self.verified = verified
+
+
+class _Matcher(PhoneNumberMatcher):
+    """``PhoneNumberMatcher(text, region, Leniency.VALID)``, with each candidate's verdict
+    memoized (``_verify``). Candidate extraction, inner matches, the retry budget: all the
+    library's own code, so the matches are the library's, in the same order."""
+
+    def __init__(self, text: str, region: str) -> None:
+        super().__init__(text, region, leniency=Leniency.VALID)
+
+    def _parse_and_verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+        text = self.text
+        end = offset + len(candidate)
+        before = text[offset - 1] if offset > 0 else ""
+        verified = _verify(candidate, before, text[end : end + 1], self.preferred_region)
+        return None if verified is None else _VerifiedMatch(offset, candidate, verified)
 
 
 class PhoneDetector:
@@ -251,9 +294,10 @@ class PhoneDetector:
         text = doc.text
         students = self._student_spans(text)
         claimed: list[tuple[int, int]] = []  # rule 1's spans, reported or not
-        for match in PhoneNumberMatcher(text, self.region, leniency=Leniency.VALID):
+        for match in _Matcher(text, self.region):
             claimed.append((match.start, match.end))
-            number = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
+            verified = cast(_VerifiedMatch, match).verified
+            number = verified.e164
             if number in self.allowed or self._other_number(text[match.start : match.end]):
                 continue
             if self._covered(students, match.start, match.end):
@@ -262,8 +306,7 @@ class PhoneDetector:
                 self._context, text, match.start, match.end, self.CONTEXT_BEFORE, 0
             )
             score = round(min(1.0, self.BASE_SCORE + (self.CONTEXT_BOOST if word else 0.0)), 4)
-            region = _region_for(number, match.number)
-            why = f"phone number valid for {region}"
+            why = f"phone number valid for {verified.region}"
             if word:
                 why += f" + context word '{word}'"
             start, end = doc.to_original(match.start, match.end)
@@ -987,6 +1030,21 @@ class AddressDetector(PatternDetector):
         PatternSpec("street address", rf"(?P<core>{_INTL_STREET}{_UNIT}?)", BASE_SCORE),
         PatternSpec("street address", rf"(?P<core>{_LOOSE_STREET}{_UNIT}?)", BASE_SCORE),
     )
+    # Prefilters, one per pattern (None: none): text that every match of the pattern holds,
+    # found by a regex far cheaper than the pattern (which tests a look-behind and a large
+    # alternation at every position). No gate match in the post, no candidate: the
+    # pattern is skipped. tests/detectors/test_prefilters.py checks every match of each
+    # pattern on a corpus against its gate, and the findings with the gates switched off.
+    gates: ClassVar[tuple[str | None, ...]] = (
+        rf"[ \t](?:{_SUFFIX_ALT})(?!\w)",  # the suffix, after the street name's blank
+        r"[adf]po[ \t]",  # "APO AE 09001"
+        r"box",  # "PO Box", "post office box"
+        # "Via Roma 131": a prefix word and a blank; "Harjukuja 54", "Rákóczi út 66": an
+        # ending or a street word, blanks, the house number.
+        rf"(?:{_alternation(INTL_STREET_PREFIXES)})[ \t]"
+        rf"|(?:{_alternation(INTL_STREET_ENDINGS)}|{_alternation(_INTL_STREET_WORDS)})[ \t]+\d",
+        None,  # "Pagari 18 Suite 932": any word and a number; no cheap gate
+    )
     # Context strong enough to vouch for a bare "Name 12" shape.
     strong_context_words: ClassVar[frozenset[str]] = frozenset(
         {"lives at", "live at", "living at", "lives on", "lives off", "address", "addresses",
@@ -999,6 +1057,12 @@ class AddressDetector(PatternDetector):
         "mailing", "mail to", "moved to", "apartment", "deliver to", "ship to",
     )  # fmt: skip
 
+    def load(self) -> None:
+        super().load()
+        self._gates: list[re.Pattern[str] | None] = [
+            None if g is None else re.compile(g) for g in self.gates
+        ]
+
     def detect(self, doc: Document) -> Sequence[Finding]:
         if not self._loaded:
             self.load()
@@ -1007,7 +1071,9 @@ class AddressDetector(PatternDetector):
             return findings  # every shape has a number (see ``min_digits``)
         taken = _Taken()
         context = _ContextIndex(self._context, doc.text)
-        for spec, regex in self._compiled:
+        for (spec, regex), gate in zip(self._compiled, self._gates, strict=True):
+            if gate is not None and gate.search(doc.text) is None:
+                continue  # no match of this pattern can exist (see ``gates``)
             for m in _candidates(regex, doc, _shape_ok):
                 start, end = m.start(), self._end(doc, m)
                 if taken.overlaps(start, end):
@@ -1274,6 +1340,10 @@ class BirthdateDetector(PatternDetector):
         findings: list[Finding] = []
         if doc.digits < self.min_digits:
             return findings  # every date shape has a number (see ``min_digits``)
+        if self._context is None or self._context.search(doc.text) is None:
+            # Every pattern needs a birth word within its window, and the window's words
+            # are among the whole text's: none in the text, no finding (one scan, not five).
+            return findings
         taken = _Taken()
         context = _ContextIndex(self._context, doc.text)
         for spec, regex in self._compiled:

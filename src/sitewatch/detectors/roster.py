@@ -25,19 +25,16 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import ClassVar, Final, Self
+from typing import ClassVar, Final, NamedTuple, Self
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat
 
 from sitewatch.detectors.base import (
     DetectorContext,
-    PhraseHit,
     PhraseMatcher,
     is_word_char,
-    longest_first,
     normalize_phrase,
 )
 from sitewatch.detectors.context import ContextHit, ContextMatcher
@@ -153,8 +150,19 @@ class _DocScan:
 
     Context words, sentence breaks and pronouns are found on first use: only a post that
     names a (not shadowed) roster student needs them, and finding them costs more than
-    the roster lookup itself.
+    the roster lookup itself. (Plain attributes, not ``cached_property``: that takes a
+    lock on every first access, which shows at this grain.)
     """
+
+    __slots__ = (
+        "_context",
+        "_doc",
+        "_hits",
+        "_pronouns",
+        "breaks",
+        "context_starts",
+        "name_starts",
+    )
 
     def __init__(
         self, doc: Document, context: ContextMatcher | None, name_starts: Sequence[int]
@@ -162,30 +170,59 @@ class _DocScan:
         self._doc = doc
         self._context = context
         self.name_starts = name_starts
+        self._hits: Sequence[ContextHit] | None = None
+        self._pronouns: Sequence[int] | None = None
+        self.context_starts: Sequence[int] = []
+        self.breaks: Sequence[int] = []
 
-    @cached_property
+    @property
     def context_hits(self) -> Sequence[ContextHit]:
-        return self._context.find(self._doc) if self._context is not None else []
+        """Context words; on first use also ``context_starts`` and ``breaks``."""
+        hits = self._hits
+        if hits is None:
+            hits = self._context.find(self._doc) if self._context is not None else []
+            self._hits = hits
+            if hits:
+                self.context_starts = [c.start for c in hits]
+                self.breaks = sentence_breaks(self._doc.text)
+        return hits
 
-    @cached_property
-    def context_starts(self) -> Sequence[int]:
-        return [c.start for c in self.context_hits]
-
-    @cached_property
-    def breaks(self) -> Sequence[int]:
-        return sentence_breaks(self._doc.text) if self.context_hits else []
-
-    @cached_property
+    @property
     def pronouns(self) -> Sequence[int]:
-        if not self.context_hits:
-            return []
-        return [m.start() for m in _PRONOUN.finditer(self._doc.text)]
+        found = self._pronouns
+        if found is None:
+            found = (
+                [m.start() for m in _PRONOUN.finditer(self._doc.text)] if self.context_hits else []
+            )
+            self._pronouns = found
+        return found
 
 
-@dataclass(frozen=True)
-class _Scan:
+class _Scan(NamedTuple):
     findings: tuple[Finding, ...]
     redactions: tuple[tuple[int, int, str], ...]
+
+
+_NO_SCAN: Final[_Scan] = _Scan((), ())
+# Hostile posts may name the whole roster: the per-key memo stays bounded.
+_KEY_INFO_LIMIT: Final[int] = 100_000
+
+
+class _KeyInfo(NamedTuple):
+    """What a hit on one automaton key means, worked out on the key's first hit."""
+
+    joinable: bool  # someone's name: glued by a hyphen to a word, it is not a mention
+    names: bool  # a student's name: stands between another name and its context word
+    kind: str | None  # name | identifier | email; None: only staff or guardians
+    label: str  # the redaction label
+    shadowed: bool  # also a staff member's, guardian's or relative's: never a finding
+    opted_out: bool  # kind "name": one of the students has a directory opt-out
+    who: str  # kind "name": "roster student M. C. ..."; else the finding's explanation
+    category: str  # the contact finding's category ("" for names)
+
+
+def _longest_first_order(hit: tuple[int, int, str, object]) -> tuple[int, int]:
+    return hit[0], hit[0] - hit[1]
 
 
 class RosterDetector:
@@ -242,6 +279,7 @@ class RosterDetector:
         self._initials: tuple[str, ...] = ()  # per student, as ``Person.initials``
         self._context: ContextMatcher | None = None
         self._last: tuple[Document, _Scan] | None = None
+        self._key_infos: dict[str, _KeyInfo] = {}
 
     @classmethod
     def from_context(cls, ctx: DetectorContext) -> Self:
@@ -260,6 +298,7 @@ class RosterDetector:
     def load(self) -> None:
         """Build the automaton, the phone index and the context vocabulary matcher."""
         self._loaded = True
+        self._key_infos = {}
         if self.roster is None:
             return
         self._students = self.roster.students
@@ -357,46 +396,95 @@ class RosterDetector:
         self._last = (doc, result)
         return result
 
-    def _scan_uncached(self, doc: Document) -> _Scan:
-        findings: list[Finding] = []
-        redactions: list[tuple[int, int, str]] = []
-        hits = [
-            h
-            for h in longest_first(self._matcher.find(doc.text))
-            if not (_is_name_hit(h) and _joined_to_word(doc, h.start, h.end))
-        ]
-        scan = _DocScan(
-            doc,
-            self._context,
-            name_starts=[h.start for h in hits if any(k.kind == "name" for k in h.payloads)],
-        )
-
-        for hit in hits:
-            by_kind: dict[str, list[int]] = {}
-            for key in hit.payloads:
-                if key is not _OTHER:
-                    by_kind.setdefault(key.kind, []).append(key.student)
-            if not by_kind:
-                continue  # only a staff member's or guardian's name
+    def _key_info(self, key: str, payloads: tuple[_Key, ...]) -> _KeyInfo:
+        by_kind: dict[str, list[int]] = {}
+        for k in payloads:
+            if k is not _OTHER:
+                by_kind.setdefault(k.kind, []).append(k.student)
+        joinable = any(k.kind in ("name", "other") for k in payloads)
+        names = any(k.kind == "name" for k in payloads)
+        shadowed = key in self._shadowed
+        if not by_kind:
+            info = _KeyInfo(joinable, names, None, "", shadowed, False, "", "")
+        else:
             kind = "name" if "name" in by_kind else next(iter(by_kind))
-            start, end = doc.to_original(hit.start, hit.end)
-            redactions.append((start, end, self.LABEL[kind]))
-            if hit.key in self._shadowed:
-                continue
             who = list(dict.fromkeys(by_kind[kind]))
             if kind == "name":
-                finding = self._name_finding(hit, who, scan, start, end)
+                opted_out = any(self._students[i].directory_opt_out for i in who)
+                text = "roster student " + self._initials_of(who)
+                if opted_out:
+                    text += " (directory opt-out)"
+                info = _KeyInfo(
+                    joinable, names, kind, self.LABEL[kind], shadowed, opted_out, text, ""
+                )
+            else:
+                text = f"{self.WHAT[kind]} of a roster student ({self._initials_of(who)})"
+                info = _KeyInfo(
+                    joinable,
+                    names,
+                    kind,
+                    self.LABEL[kind],
+                    shadowed,
+                    False,
+                    text,
+                    self.CATEGORY[kind],
+                )
+        if len(self._key_infos) < _KEY_INFO_LIMIT:
+            self._key_infos[key] = info
+        return info
+
+    def _scan_uncached(self, doc: Document) -> _Scan:
+        text = doc.text
+        raw = self._matcher.spans(text)
+        if not raw and doc.digits < self._min_phone_digits:
+            return _NO_SCAN  # most posts: no roster key, no phone key fits
+        findings: list[Finding] = []
+        redactions: list[tuple[int, int, str]] = []
+        if len(raw) > 1:  # ``longest_first``: drop hits inside a longer one
+            raw.sort(key=_longest_first_order)
+            kept = []
+            reach = -1
+            for h in raw:
+                if h[1] > reach:
+                    kept.append(h)
+                    reach = h[1]
+            raw = kept
+        infos = self._key_infos
+        hits: list[tuple[int, int, _KeyInfo]] = []
+        for start, end, key, payloads in raw:
+            info = infos.get(key)
+            if info is None:
+                info = self._key_info(key, payloads)
+            if info.joinable and _joined_to_word(doc, start, end):
+                continue
+            hits.append((start, end, info))
+        scan: _DocScan | None = None
+        for start, end, info in hits:
+            if info.kind is None:
+                continue  # only a staff member's or guardian's name
+            o_start, o_end = doc.to_original(start, end)
+            redactions.append((o_start, o_end, info.label))
+            if info.shadowed:
+                continue
+            if info.kind == "name":
+                if scan is None:
+                    name_starts = [h[0] for h in hits if h[2].names]
+                    scan = _DocScan(doc, self._context, name_starts)
+                finding = self._name_finding(start, end, info, scan, o_start, o_end)
                 if finding is not None:
                     findings.append(finding)
             else:
-                findings.append(self._contact_finding(kind, who, start, end))
+                findings.append(
+                    Finding(info.category, o_start, o_end, self.CONTACT_SCORE, self.name, info.who)
+                )
 
-        if doc.digits < self._min_phone_digits:
-            return _Scan(tuple(findings), tuple(sorted(redactions)))  # no phone key fits
-        for start, end, students in self._phone_hits(doc.text):
-            o_start, o_end = doc.to_original(start, end)
-            redactions.append((o_start, o_end, self.LABEL["phone"]))
-            findings.append(self._contact_finding("phone", students, o_start, o_end))
+        if doc.digits >= self._min_phone_digits:
+            for start, end, students in self._phone_hits(text):
+                o_start, o_end = doc.to_original(start, end)
+                redactions.append((o_start, o_end, self.LABEL["phone"]))
+                findings.append(self._contact_finding("phone", students, o_start, o_end))
+        if not findings and not redactions:
+            return _NO_SCAN
         return _Scan(tuple(findings), tuple(sorted(redactions)))
 
     def _phone_hits(self, text: str) -> Iterable[tuple[int, int, tuple[int, ...]]]:
@@ -435,13 +523,11 @@ class RosterDetector:
                 i = j + 1
 
     def _name_finding(
-        self, hit: PhraseHit[_Key], students: Sequence[int], scan: _DocScan, start: int, end: int
+        self, h_start: int, h_end: int, info: _KeyInfo, scan: _DocScan, start: int, end: int
     ) -> Finding | None:
-        opted_out = any(self._students[i].directory_opt_out for i in students)
-        who = "roster student " + self._initials_of(students)
-        if opted_out:
-            who += " (directory opt-out)"
-        context = self._nearest_context(hit, scan)
+        """The finding for a student's name at ``[h_start, h_end)`` (normalized), reported
+        at ``[start, end)`` (original), if it is one."""
+        context = self._nearest_context(h_start, h_end, scan)
         if context is not None:
             return Finding(
                 "pii.education_record",
@@ -449,42 +535,42 @@ class RosterDetector:
                 end,
                 self.EDUCATION_RECORD_SCORE,
                 self.name,
-                f"{who} + {context.label}",
+                f"{info.who} + {context.label}",
                 tags=(f"context:{context.category}",),  # health/IEP records are critical
             )
-        if opted_out:
+        if info.opted_out:
             return Finding(
                 "pii.student_name",
                 start,
                 end,
                 self.OPT_OUT_SCORE,
                 self.name,
-                f"{who} named; directory information about this student may not be published",
+                f"{info.who} named; directory information about this student may not be published",
             )
         return None  # directory information: fine to post
 
-    def _nearest_context(self, hit: PhraseHit[_Key], scan: _DocScan) -> ContextHit | None:
+    def _nearest_context(self, h_start: int, h_end: int, scan: _DocScan) -> ContextHit | None:
         """The nearest context word this name mention is about, if any (see module doc)."""
         hits = scan.context_hits
         if not hits:
             return None
-        sentence = bisect.bisect_right(scan.breaks, hit.start)
+        sentence = bisect.bisect_right(scan.breaks, h_start)
         best: tuple[int, ContextHit] | None = None
         # context hits are sorted by start; only a bounded window can be near enough.
         starts = scan.context_starts
-        lo = bisect.bisect_left(starts, hit.start - self.MAX_CONTEXT_GAP - _MAX_TERM)
-        hi = bisect.bisect_right(starts, hit.end + self.MAX_CONTEXT_GAP)
+        lo = bisect.bisect_left(starts, h_start - self.MAX_CONTEXT_GAP - _MAX_TERM)
+        hi = bisect.bisect_right(starts, h_end + self.MAX_CONTEXT_GAP)
         for c in hits[lo:hi]:
-            if c.start < hit.end and hit.start < c.end:
+            if c.start < h_end and h_start < c.end:
                 continue  # part of the name itself
-            gap = hit.start - c.end if c.end <= hit.start else c.start - hit.end
+            gap = h_start - c.end if c.end <= h_start else c.start - h_end
             if gap > self.MAX_CONTEXT_GAP:
                 continue
-            if self._other_name_between(hit, c, scan):
+            if self._other_name_between(h_start, h_end, c, scan):
                 continue  # "P. forgot her inhaler; M. won the prize": it is about P.
             c_sentence = bisect.bisect_right(scan.breaks, c.start)
             if c_sentence != sentence and not self._refers_back(
-                hit, c, c_sentence - sentence, scan
+                h_start, h_end, c, c_sentence - sentence, scan
             ):
                 continue
             if best is None or gap < best[0]:
@@ -492,14 +578,14 @@ class RosterDetector:
         return best[1] if best else None
 
     @staticmethod
-    def _other_name_between(hit: PhraseHit[_Key], c: ContextHit, scan: _DocScan) -> bool:
+    def _other_name_between(h_start: int, h_end: int, c: ContextHit, scan: _DocScan) -> bool:
         """Does another student's name stand between this name and the context word?"""
-        lo, hi = (c.end, hit.start) if c.end <= hit.start else (hit.end, c.start)
+        lo, hi = (c.end, h_start) if c.end <= h_start else (h_end, c.start)
         i = bisect.bisect_left(scan.name_starts, lo)
         return i < len(scan.name_starts) and scan.name_starts[i] < hi
 
     def _refers_back(
-        self, hit: PhraseHit[_Key], c: ContextHit, sentences_later: int, scan: _DocScan
+        self, h_start: int, h_end: int, c: ContextHit, sentences_later: int, scan: _DocScan
     ) -> bool:
         """Is a context word in a following sentence about this student?
 
@@ -510,13 +596,13 @@ class RosterDetector:
         """
         if not 0 < sentences_later <= self.MAX_FOLLOWING_SENTENCES:
             return False
-        if c.start - hit.end > self.MAX_FOLLOWING_GAP:
+        if c.start - h_end > self.MAX_FOLLOWING_GAP:
             return False
         sentence_start = scan.breaks[bisect.bisect_right(scan.breaks, c.start) - 1]
         i = bisect.bisect_left(scan.pronouns, sentence_start)
         if i >= len(scan.pronouns) or scan.pronouns[i] >= c.start:
             return False
-        j = bisect.bisect_right(scan.name_starts, hit.start)
+        j = bisect.bisect_right(scan.name_starts, h_start)
         return j >= len(scan.name_starts) or scan.name_starts[j] >= c.start
 
     def _contact_finding(self, kind: str, students: Sequence[int], start: int, end: int) -> Finding:
@@ -532,7 +618,3 @@ class RosterDetector:
     def _initials_of(self, students: Iterable[int]) -> str:
         """Initials such as "M. C." or "M. C. / J. R.", each student's once, in order."""
         return " / ".join(dict.fromkeys(self._initials[i] for i in students))
-
-
-def _is_name_hit(hit: PhraseHit[_Key]) -> bool:
-    return any(k.kind in ("name", "other") for k in hit.payloads)

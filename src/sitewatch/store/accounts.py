@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from sitewatch.exceptions import SitewatchError
 from sitewatch.models import Severity
 from sitewatch.store.base import StoreBase
+from sitewatch.store.crypto import EvidenceCipher
 from sitewatch.store.models import (
     AuditEventRow,
     IncidentRow,
@@ -559,7 +560,7 @@ class AccountQueries(StoreBase):
             pages = max(1, -(-total // per_page))
             page = min(max(1, page), pages)
             q = self._order(base, filters).limit(per_page).offset((page - 1) * per_page)
-            rows = [_inbox_row(inc, name) for inc, name in s.execute(q)]
+            rows = [_inbox_row(inc, name, self.evidence_cipher) for inc, name in s.execute(q)]
         return InboxPage(rows, total, page, pages)
 
     def inbox_export(
@@ -568,7 +569,7 @@ class AccountQueries(StoreBase):
         q = self._order(self._inbox_query(account, filters), filters).limit(limit)
         with self.sessions() as s:
             for inc, name in s.execute(q):
-                yield _inbox_row(inc, name)
+                yield _inbox_row(inc, name, self.evidence_cipher)
 
     # -- one incident ----------------------------------------------------------------------
     def incident_for(self, account: Account, incident_id: int) -> IncidentDetail | None:
@@ -600,7 +601,7 @@ class AccountQueries(StoreBase):
                 backup_sponsor=site.backup_sponsor,
                 post_id=inc.post_id,
                 post_url=inc.post_url,
-                post_author=inc.post_author,
+                post_author=self.evidence_cipher.author(inc),
                 posted_at=inc.posted_at,
                 severity=inc.severity,
                 categories=tuple(inc.categories),
@@ -668,7 +669,7 @@ class AccountQueries(StoreBase):
                 post_id=parent_id,
                 url=digest.url if digest else None,
                 incident_id=parent_inc.id if parent_inc else None,
-                text=parent_inc.evidence_text if parent_inc else None,
+                text=self.evidence_cipher.evidence(parent_inc) if parent_inc else None,
                 redactions=[
                     (int(str(a)), int(str(b)), str(c))
                     for a, b, c in (parent_inc.redactions if parent_inc else [])
@@ -783,7 +784,7 @@ class AccountQueries(StoreBase):
             return rows, total, page
 
 
-def _inbox_row(inc: IncidentRow, site: str) -> InboxRow:
+def _inbox_row(inc: IncidentRow, site: str, cipher: EvidenceCipher) -> InboxRow:
     return InboxRow(
         id=inc.id,
         created_at=inc.created_at,
@@ -793,7 +794,7 @@ def _inbox_row(inc: IncidentRow, site: str) -> InboxRow:
         categories=tuple(inc.categories),
         clauses=tuple(inc.clauses),
         post_url=inc.post_url,
-        post_author=inc.post_author,
+        post_author=cipher.author(inc),
         assignee=inc.assignee,
         summary=inc.summary,
     )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from sitewatch.models import Severity
 from sitewatch.notify.email import IncidentMailer, IncidentSnapshot, OutgoingMessage
+from sitewatch.store.crypto import PLAINTEXT, EvidenceCipher
 from sitewatch.store.db import make_engine, make_sessionmaker
 from sitewatch.store.migrate import upgrade
 from sitewatch.store.models import AckTokenRow, AuditEventRow, IncidentRow, OutboxRow, SiteRow
@@ -23,6 +24,10 @@ Clock = Callable[[], datetime]
 
 class StoreBase:
     """Sessions and the helpers every query group shares."""
+
+    # Every read and write of an incident's evidence_text/post_author goes through this
+    # (store/crypto.py); plaintext unless a key is configured (bootstrap.open_store).
+    evidence_cipher: EvidenceCipher = PLAINTEXT
 
     def __init__(self, engine: Engine, *, clock: Clock = utcnow) -> None:
         self.engine = engine

@@ -509,7 +509,7 @@ class PolicyQueries(StoreBase):
                 source=source,
             )
             spans = [(int(str(a)), int(str(b)), str(c)) for a, b, c in inc.redactions]
-            return inc.evidence_text, spans
+            return self.evidence_cipher.evidence(inc), spans
 
     # -- the audit log -----------------------------------------------------------------------------
     def audit_log(

@@ -24,6 +24,7 @@ from sitewatch.scan.severity import clause_for
 from sitewatch.store.accounts import AccountQueries
 from sitewatch.store.models import (
     AuditEventRow,
+    BackfillRow,
     CursorRow,
     FindingRow,
     IncidentRow,
@@ -32,6 +33,7 @@ from sitewatch.store.models import (
     SiteRow,
 )
 from sitewatch.store.policy import PolicyQueries
+from sitewatch.store.retention import RetentionQueries
 from sitewatch.store.workflow import WorkflowQueries
 
 
@@ -57,6 +59,15 @@ class ScannedPost:
     post: Post
     digest: str
     result: ScanResult
+
+
+@dataclass(frozen=True)
+class BackfillStep:
+    """A backfill page: its own cursor moves (not the site's), its count grows."""
+
+    backfill_id: int
+    posts_seen: int
+    finished: bool = False
 
 
 @dataclass
@@ -133,7 +144,7 @@ class SiteView:
     next_poll_at: datetime | None
 
 
-class Store(AccountQueries, WorkflowQueries, PolicyQueries):
+class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
     """SQLAlchemy-backed store; one instance per process."""
 
     # -- scheduling ------------------------------------------------------------------------
@@ -336,14 +347,30 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries):
         scanned: Sequence[ScannedPost],
         next_cursor: str | None,
         mailer: IncidentMailer,
+        *,
+        notify: bool = True,
+        backfill: BackfillStep | None = None,
     ) -> PageOutcome:
-        """Digests, incidents, findings, outbox rows and the cursor, in one transaction."""
+        """Digests, incidents, findings, outbox rows and the cursor, in one transaction.
+
+        ``notify=False`` files and audits incidents without mail: no outbox rows, no
+        escalation clock, and they are kept out of the daily digest (a quiet backfill).
+        ``backfill`` moves that backfill's own cursor instead of the site's polling cursor."""
         now = self.clock()
         outcome = PageOutcome()
         with self.sessions.begin() as s:
             row = self._site(s, site)
             for item in scanned:
-                self._record_post(s, row, item, now, mailer, outcome)
+                self._record_post(s, row, item, now, mailer, outcome, notify=notify)
+            if backfill is not None:
+                job = s.get(BackfillRow, backfill.backfill_id)
+                if job is None or job.site_id != row.id:
+                    raise KeyError(f"no backfill #{backfill.backfill_id} for site {site!r}")
+                job.cursor = next_cursor
+                job.posts_scanned += backfill.posts_seen
+                if backfill.finished:
+                    job.finished_at = now
+                return outcome
             cursor = s.get(CursorRow, row.id)
             if cursor is None:
                 s.add(CursorRow(site_id=row.id, value=next_cursor, updated_at=now))
@@ -359,6 +386,8 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries):
         now: datetime,
         mailer: IncidentMailer,
         outcome: PageOutcome,
+        *,
+        notify: bool = True,
     ) -> None:
         result = item.result
         post = replace(
@@ -403,7 +432,6 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries):
                 dedup_key=f"post:{post.id}",
                 post_id=storable(post.id),
                 post_url=storable(post.url),
-                post_author=storable(post.author),
                 posted_at=post.created_at,
                 severity=severity.label,
                 severity_rank=int(severity),
@@ -411,11 +439,11 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries):
                 clauses=clauses,
                 summary="; ".join(explanations),
                 status="open",
-                evidence_text=storable(post.text),
                 redactions=[list(r) for r in result.redactions],
                 created_at=now,
                 updated_at=now,
             )
+            self.evidence_cipher.store_evidence(incident, post.text, post.author)
             s.add(incident)
             s.flush()
             outcome.incidents_opened.append(incident.id)
@@ -441,7 +469,7 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries):
             incident.summary = "; ".join(
                 dict.fromkeys([*incident.summary.split("; "), *explanations])
             )
-            incident.evidence_text = storable(post.text)
+            self.evidence_cipher.store_text(incident, post.text)
             incident.redactions = [list(r) for r in result.redactions]
             incident.updated_at = now
             if incident.status in ("resolved", "false_positive") and severity.is_incident:
@@ -474,25 +502,68 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries):
                     created_at=now,
                 )
             )
+        if not notify:
+            if incident.id in outcome.incidents_opened:
+                incident.digest_sent_at = now  # quiet: not daily-digest material either
+            return
         if kind is not None:
             spans = [(int(str(a)), int(str(b)), str(c)) for a, b, c in incident.redactions]
             self._enqueue(s, mailer, site, incident, explanations, excerpt(post.text, spans), kind)
             outcome.notifications += 1
 
     # -- outbox ----------------------------------------------------------------------------
-    def due_outbox(self, limit: int = 100) -> list[OutboxItem]:
+    def due_outbox(
+        self,
+        limit: int = 100,
+        *,
+        worker: str | None = None,
+        lease_seconds: float = 600.0,
+    ) -> list[OutboxItem]:
+        """Pending messages whose time has come, oldest first.
+
+        With ``worker``, the rows are also *claimed* for it until ``lease_seconds`` from now,
+        like sites are (``FOR UPDATE SKIP LOCKED`` on PostgreSQL): rows another worker leased
+        and whose lease has not expired are skipped, so N workers never send the same message
+        at once, and a dead worker's claims lapse. ``mark_sent``/``mark_failed`` and
+        ``release_outbox`` clear the lease. Without ``worker`` it is a read-only look.
+        """
         now = self.clock()
-        with self.sessions() as s:
-            rows = s.scalars(
+        with self.sessions.begin() as s:
+            query = (
                 select(OutboxRow)
                 .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+                .where(
+                    or_(
+                        OutboxRow.lease_expires_at.is_(None),
+                        OutboxRow.lease_expires_at <= now,
+                        *([OutboxRow.lease_owner == worker] if worker else []),
+                    )
+                )
                 .order_by(OutboxRow.id)
                 .limit(limit)
             )
+            if worker is not None:
+                query = query.with_for_update(skip_locked=True)
+            rows = list(s.scalars(query))
+            if worker is not None:
+                expires = now + timedelta(seconds=lease_seconds)
+                for r in rows:
+                    r.lease_owner, r.lease_expires_at = worker, expires
             return [
                 OutboxItem(r.id, r.message_id, tuple(r.recipients), r.message, r.attempts)
                 for r in rows
             ]
+
+    def release_outbox(self, outbox_ids: Sequence[int], worker: str) -> None:
+        """Give back claimed messages that were not tried (a stop, a transport outage)."""
+        if not outbox_ids:
+            return
+        with self.sessions.begin() as s:
+            s.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(list(outbox_ids)), OutboxRow.lease_owner == worker)
+                .values(lease_owner=None, lease_expires_at=None)
+            )
 
     def mark_sent(self, outbox_id: int, delivered_to: str) -> None:
         with self.sessions.begin() as s:
@@ -501,6 +572,8 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries):
                 row.status, row.sent_at = "sent", self.clock()
                 row.attempts += 1
                 row.delivered_to = delivered_to
+            if row is not None:
+                row.lease_owner = row.lease_expires_at = None
 
     def mark_failed(
         self, outbox_id: int, error: str, *, permanent: bool, max_attempts: int, retry_in: float
@@ -509,6 +582,9 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries):
             row = s.get(OutboxRow, outbox_id)
             if row is None:
                 return "missing"
+            row.lease_owner = row.lease_expires_at = None
+            if row.status != "pending":
+                return row.status  # another worker settled it meanwhile
             row.attempts += 1
             row.last_error = error[:2000]
             if permanent or row.attempts >= max_attempts:
@@ -516,6 +592,35 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries):
             else:
                 row.next_attempt_at = self.clock() + timedelta(seconds=retry_in)
             return row.status
+
+    def next_work_at(self, worker: str) -> datetime | None:
+        """When ``worker`` may next find work: the earliest time a pollable site is due and
+        not leased by another worker (a never-polled site is due now; a site another worker
+        holds is due when its lease lapses), or a pending message is. None when nothing."""
+        now = self.clock()
+        times: list[datetime] = []
+
+        def available(due: datetime | None, owner: str | None, expires: datetime | None) -> None:
+            at = utc(due) if due is not None else now
+            if owner is not None and owner != worker and expires is not None:
+                at = max(at, utc(expires))
+            times.append(at)
+
+        with self.sessions() as s:
+            for due, owner, expires in s.execute(
+                select(SiteRow.next_poll_at, SiteRow.lease_owner, SiteRow.lease_expires_at).where(
+                    SiteRow.pollable.is_(True), SiteRow.in_config.is_(True)
+                )
+            ):
+                available(due, owner, expires)
+            for due, owner, expires in s.execute(
+                select(OutboxRow.next_attempt_at, OutboxRow.lease_owner, OutboxRow.lease_expires_at)
+                .where(OutboxRow.status == "pending")
+                .order_by(OutboxRow.next_attempt_at)
+                .limit(100)
+            ):
+                available(due, owner, expires)
+        return min(times, default=None)
 
     def outbox_counts(self) -> dict[str, int]:
         with self.sessions() as s:

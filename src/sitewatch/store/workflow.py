@@ -248,7 +248,7 @@ class WorkflowQueries(StoreBase):
                     site,
                     inc,
                     inc.summary.split("; "),
-                    excerpt(inc.evidence_text or "", spans),
+                    excerpt(self.evidence_cipher.evidence(inc) or "", spans),
                     "escalation",
                     recipients=recipients,
                 )

@@ -1,0 +1,292 @@
+"""End-to-end throughput: fake WordPress blogs → `sitewatch run` → PostgreSQL → file outbox.
+
+    .venv/bin/python bench/e2e.py                        # 100,000 posts, 20 sites, no toxicity
+    .venv/bin/python bench/e2e.py --toxicity             # the same with the toxicity detector
+    .venv/bin/python bench/e2e.py --posts 1000000        # long run: is RSS flat after warm-up?
+
+The blogs are the test suite's RSS fake (real RSS 2.0, conditional GET) behind one port
+(tests/ops/blogfarm.py), serving each blog's latest ``--window`` posts as WordPress does.
+An injector keeps every blog's unread backlog within the window, so the daemon is
+saturated but never loses a post off a feed: the rate measured is the daemon's sustained
+capacity. Every 50th post is a threat: an incident and an e-mail (.eml in the file outbox).
+
+The daemon is the real thing: one ``python -m sitewatch run`` process on a fresh
+PostgreSQL database. Reported: posts/s (first injection → last digest), p50/p99
+post-to-incident latency (injection wall time → incident ``created_at``), the daemon's peak
+RSS (VmHWM) and, sampled every second, its RSS over time with the slope over the second half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "ops")]
+
+import psycopg  # noqa: E402
+from blogfarm import BlogFarm, district_toml  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from sitewatch.config import DEFAULT_DETECTORS  # noqa: E402
+from sitewatch.store.models import (  # noqa: E402
+    IncidentRow,
+    OutboxRow,
+    PostDigestRow,
+    SiteRow,
+)
+from sitewatch.store.repository import Store  # noqa: E402
+
+THREAT_EVERY = 50
+
+
+def rss_kib(pid: int, field: str = "VmRSS") -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def slope(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope (y per x)."""
+    n = len(points)
+    if n < 2:
+        return 0.0
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    var = sum((x - mx) ** 2 for x, _ in points)
+    return sum((x - mx) * (y - my) for x, y in points) / var if var else 0.0
+
+
+class Injector(threading.Thread):
+    """Adds posts to the blogs, keeping each blog's unread backlog ≤ ``backlog``."""
+
+    def __init__(self, farm: BlogFarm, store: Store, total: int, backlog: int) -> None:
+        super().__init__(daemon=True)
+        self.farm, self.store, self.total, self.backlog = farm, store, total, backlog
+        self.injected: dict[str, int] = dict.fromkeys(farm.blogs, 0)
+        self.at: dict[str, float] = {}  # threat guid -> wall time (epoch s) at injection
+        self.first: float | None = None
+        self.stop = threading.Event()
+
+    def scanned(self) -> dict[str, int]:
+        with self.store.sessions() as s:
+            return dict(
+                s.execute(
+                    select(SiteRow.name, func.count())
+                    .join(PostDigestRow, PostDigestRow.site_id == SiteRow.id)
+                    .group_by(SiteRow.name)
+                ).all()
+            )
+
+    def run(self) -> None:
+        per_blog = self.total // len(self.farm.blogs)
+        while not self.stop.is_set():
+            done = self.scanned()
+            if all(n >= per_blog for n in self.injected.values()):
+                return
+            for name, blog in self.farm.blogs.items():
+                want = min(per_blog, done.get(name, 0) + self.backlog) - self.injected[name]
+                for _ in range(max(0, want)):
+                    i = self.injected[name]
+                    now = datetime.now(UTC)
+                    blog._clock = now - timedelta(minutes=1)  # the fake stamps "now"
+                    threat = i % THREAT_EVERY == THREAT_EVERY - 1
+                    text = (
+                        f"If practice is cancelled again I will bring a gun, says post {i}."
+                        if threat
+                        else f"Great concert tonight, thanks to every family who came ({i})."
+                    )
+                    post = blog.add_post(f"<p>{text}</p>", title=f"Update {i}")
+                    if threat:
+                        self.at[blog.post_guid(post)] = now.timestamp()
+                    self.injected[name] += 1
+                    if self.first is None:
+                        self.first = time.time()
+                # Keep only the window in memory: WordPress serves the latest N anyway.
+                with blog._lock:
+                    keep = (blog.posts_per_rss or 0) * 2
+                    if keep and len(blog.posts) > keep:
+                        del blog.posts[: len(blog.posts) - keep]
+            time.sleep(0.05)
+
+
+def make_database(admin_url: str) -> tuple[str, dict[str, Any]]:
+    admin = make_url(admin_url)
+    name = f"sitewatch_bench_{uuid.uuid4().hex[:8]}"
+    params: dict[str, Any] = {
+        "host": admin.host,
+        "port": admin.port or 5432,
+        "user": admin.username,
+        "dbname": admin.database,
+        "autocommit": True,
+    }
+    with psycopg.connect(**params) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin.set(database=name).render_as_string(hide_password=False), {**params, "n": name}
+
+
+def drop_database(params: dict[str, Any]) -> None:
+    name = params.pop("n")
+    with psycopg.connect(**params) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=100_000)
+    ap.add_argument("--sites", type=int, default=20)
+    ap.add_argument("--window", type=int, default=400, help="posts each feed serves")
+    ap.add_argument("--toxicity", action="store_true", help="include the toxicity detector")
+    ap.add_argument(
+        "--pg",
+        default=os.environ.get(
+            "SITEWATCH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+        help="an admin URL: a fresh database is created there and dropped afterwards",
+    )
+    ap.add_argument("--timeout", type=float, default=3600.0)
+    ap.add_argument("--profile", metavar="FILE", help="run the daemon under cProfile")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = ap.parse_args()
+    # SIGTERM/Ctrl-C: still stop the daemon and drop the database (the finally below).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+    names = [f"blog{i:02d}" for i in range(args.sites)]
+    detectors = [d for d in DEFAULT_DETECTORS if args.toxicity or d != "toxicity"]
+    url, db = make_database(args.pg)
+    farm = BlogFarm(names, posts_per_rss=args.window, advertise_comments=False).start()
+    work = Path(tempfile.mkdtemp(prefix="sitewatch-e2e-"))
+    config = district_toml(
+        work / "sitewatch.toml",
+        farm,
+        store_url=url,
+        sites=names,
+        daemon={"poll_interval": 0.2, "lease_seconds": 120.0, "max_pages_per_poll": 5},
+        detectors=detectors,
+        site_options={"page_size": 1000, "comments_feed": ""},
+    )
+    store = Store.open(url)
+    log = (work / "daemon.log").open("wb")
+    daemon = subprocess.Popen(
+        [
+            sys.executable,
+            *(["-m", "cProfile", "-o", args.profile] if args.profile else []),
+            "-m",
+            "sitewatch",
+            "run",
+            "--config",
+            str(config),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    injector = Injector(farm, store, args.posts - args.posts % args.sites, args.window)
+    samples: list[tuple[float, float]] = []
+    try:
+        time.sleep(0.5)
+        injector.start()
+        deadline = time.monotonic() + args.timeout
+        total = injector.total
+        last_report = 0.0
+        while time.monotonic() < deadline:
+            if daemon.poll() is not None:
+                raise SystemExit(f"the daemon exited ({daemon.returncode}); see {log.name}")
+            if injector.first is not None:
+                samples.append((time.time() - injector.first, rss_kib(daemon.pid) / 1024))
+            with store.sessions() as s:
+                digests = s.scalar(select(func.count()).select_from(PostDigestRow)) or 0
+                pending = (
+                    s.scalar(
+                        select(func.count())
+                        .select_from(OutboxRow)
+                        .where(OutboxRow.status == "pending")
+                    )
+                    or 0
+                )
+            if time.monotonic() - last_report > 10:
+                last_report = time.monotonic()
+                rss = samples[-1][1] if samples else 0.0
+                print(f"  … {digests:,}/{total:,} posts, RSS {rss:.0f} MB", file=sys.stderr)
+            if digests >= total and pending == 0:
+                break
+            time.sleep(1.0)
+        else:
+            raise SystemExit("timed out")
+        peak = rss_kib(daemon.pid, "VmHWM") / 1024
+        with store.sessions() as s:
+            last = s.scalar(select(func.max(PostDigestRow.scanned_at)))
+            incidents = list(s.execute(select(IncidentRow.post_id, IncidentRow.created_at)))
+            sent = s.scalar(
+                select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "sent")
+            )
+        assert last is not None and injector.first is not None
+        elapsed = last.timestamp() - injector.first
+        latencies = sorted(
+            created.timestamp() - injector.at[pid]
+            for pid, created in incidents
+            if pid in injector.at
+        )
+        emls = len(list((work / "state" / "outbox").glob("*.eml")))
+        half = [p for p in samples if p[0] >= samples[-1][0] / 2] if samples else []
+        growth = slope(half) * 60  # MB per minute over the second half
+        figures = {
+            "posts": total,
+            "sites": args.sites,
+            "detectors": "with toxicity" if args.toxicity else "without toxicity",
+            "seconds": round(elapsed, 1),
+            "posts_per_second": round(total / elapsed, 1),
+            "incidents": len(incidents),
+            "emails_sent": sent,
+            "eml_files": emls,
+            "latency_p50_s": round(statistics.median(latencies), 2) if latencies else None,
+            "latency_p99_s": round(latencies[int(len(latencies) * 0.99) - 1], 2)
+            if latencies
+            else None,
+            "peak_rss_mb": round(peak, 1),
+            "rss_slope_mb_per_min_second_half": round(growth, 2),
+            "rss_first_last_second_half_mb": [round(half[0][1], 1), round(half[-1][1], 1)]
+            if half
+            else None,
+        }
+        print(
+            f"{total:,} posts / {args.sites} sites ({figures['detectors']}): "
+            f"{figures['posts_per_second']:,} posts/s in {elapsed:.1f} s\n"
+            f"post→incident latency p50 {figures['latency_p50_s']} s, "
+            f"p99 {figures['latency_p99_s']} s ({len(latencies)} incidents, "
+            f"{sent} e-mails, {emls} .eml files)\n"
+            f"daemon peak RSS {peak:.0f} MB; RSS slope over the second half "
+            f"{growth:+.2f} MB/min ({'flat' if abs(growth) < 1 else 'GROWING'})"
+        )
+        if args.json:
+            print(json.dumps(figures))
+        return 0
+    finally:
+        injector.stop.set()
+        if daemon.poll() is None:
+            daemon.send_signal(signal.SIGTERM)
+            try:
+                daemon.wait(30)
+            except subprocess.TimeoutExpired:
+                daemon.kill()
+        log.close()
+        store.close()
+        farm.stop()
+        drop_database(db)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
