@@ -120,3 +120,33 @@ def test_audit_events_cannot_be_edited_or_deleted(store_url: str) -> None:
             assert conn.execute(text("SELECT actor FROM audit_events")).scalar_one() == "a"
     finally:
         engine.dispose()
+
+
+def test_a_migration_that_fails_half_way_leaves_nothing_behind(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """SQLite included: a crash in the middle of the first migration rolls back whole, so the
+    next start migrates cleanly instead of finding half a schema."""
+    import pytest
+    from alembic.operations import Operations
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'half.db'}")
+    real = Operations.create_table
+    calls = {"n": 0}
+
+    def flaky(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise RuntimeError("killed mid-migration")
+        return real(self, *args, **kwargs)
+
+    try:
+        monkeypatch.setattr(Operations, "create_table", flaky)
+        with pytest.raises(RuntimeError):
+            upgrade(engine)
+        assert calls["n"] == 4
+        assert set(inspect(engine).get_table_names()) == set()
+        monkeypatch.setattr(Operations, "create_table", real)
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+        assert set(inspect(engine).get_table_names()) >= TABLES
+    finally:
+        engine.dispose()

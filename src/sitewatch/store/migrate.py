@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 from sitewatch.exceptions import StoreError
 
@@ -46,10 +48,36 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; StoreError (no traceback) if the DB is unreachable."""
     try:
-        with _migration_lock(engine):
-            command.upgrade(alembic_config(engine), revision)
+        with _migration_lock(engine), _transactional_ddl(engine) as migrating:
+            command.upgrade(alembic_config(migrating), revision)
     except OperationalError as exc:
         raise StoreError(f"cannot migrate the store: {exc.orig}") from None
+
+
+@contextmanager
+def _transactional_ddl(engine: Engine) -> Iterator[Engine]:
+    """SQLite's Python driver commits before every DDL statement, so a migration killed
+    half-way would leave half a schema. Migrate SQLite through an engine whose transactions
+    are real (autocommit driver + an explicit BEGIN): a crash then rolls back whole."""
+    if engine.dialect.name != "sqlite":
+        yield engine
+        return
+    migrating = create_engine(
+        engine.url, connect_args={"isolation_level": None}, poolclass=NullPool
+    )
+
+    @event.listens_for(migrating, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=10000")
+
+    @event.listens_for(migrating, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    try:
+        yield migrating
+    finally:
+        migrating.dispose()
 
 
 @contextmanager

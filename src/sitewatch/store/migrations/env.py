@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy import Engine, create_engine
 
@@ -17,11 +19,12 @@ def run_migrations_online() -> None:
         engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
+        raw: Any = connection.connection.driver_connection
         if sqlite:
             # Batch migrations recreate tables; with foreign keys on, dropping the old table
             # would cascade-delete every row that references it (cursors, incidents …).
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+            # On the raw driver connection: a PRAGMA inside a transaction is ignored.
+            raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
                 context.configure(
@@ -33,8 +36,7 @@ def run_migrations_online() -> None:
                 context.run_migrations()
         finally:
             if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                connection.commit()
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
