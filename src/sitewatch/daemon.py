@@ -105,6 +105,18 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
+
+
 class Daemon:
     def __init__(
         self,
@@ -233,9 +245,16 @@ class Daemon:
             self._statuses[st.site.name] = st
         return skipped
 
+    def reclaim_local_leases(self) -> None:
+        """Leases left by a dead worker on this machine are freed at once."""
+        freed = self.store.release_dead_leases(socket.gethostname(), _process_alive)
+        if freed:
+            log.info("freed leases of a dead worker on this host", leases=freed)
+
     def run_once(self) -> PassReport:
         """Poll every pollable site once (ignoring its schedule), drain the outbox."""
         report = PassReport()
+        self.reclaim_local_leases()
         report.sites_skipped = self.sync_registry()
         self.enforce_policy(report)
         self._poll_leased(report, ignore_schedule=True)
@@ -246,6 +265,7 @@ class Daemon:
         """Poll sites as they come due until asked to stop."""
         self._idle_max = idle_max
         log.info("daemon started", worker=self.worker, sites=len(self.settings.sites))
+        self.reclaim_local_leases()
         last_day = self._today()
         self.sync_registry()
         self._refresh_store_metrics(force=True)

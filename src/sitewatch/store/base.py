@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Self
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from sitewatch.models import Severity
@@ -43,6 +43,32 @@ class StoreBase:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def release_dead_leases(self, host: str, alive: Callable[[int], bool]) -> int:
+        """Free the site and outbox leases held by workers on ``host`` whose process is gone
+        (a crash or SIGKILL), so a restart on the same machine need not wait for expiry.
+        Worker names are ``host:pid:nonce``; leases of other hosts are left to expire."""
+        prefix = f"{host}:"
+        freed = 0
+        with self.sessions.begin() as s:
+            for model in (SiteRow, OutboxRow):
+                owners = s.scalars(
+                    select(model.lease_owner).where(model.lease_owner.startswith(prefix)).distinct()
+                ).all()
+                for owner in owners:
+                    try:
+                        pid = int(str(owner).split(":")[1])
+                    except (IndexError, ValueError):
+                        continue
+                    if alive(pid):
+                        continue
+                    result = s.execute(
+                        update(model)
+                        .where(model.lease_owner == owner)
+                        .values(lease_owner=None, lease_expires_at=None)
+                    )
+                    freed += int(getattr(result, "rowcount", 0) or 0)
+        return freed
 
     def _site(self, s: Session, name: str) -> SiteRow:
         row = s.scalar(select(SiteRow).where(SiteRow.name == name))
