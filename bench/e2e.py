@@ -1,12 +1,18 @@
-"""End-to-end throughput: fake WordPress blogs → `sitewatch run` → PostgreSQL → file outbox.
+"""End-to-end throughput: fake platform sites → `sitewatch run` → PostgreSQL → file outbox.
 
     .venv/bin/python bench/e2e.py                        # 100,000 posts, 20 sites, no toxicity
     .venv/bin/python bench/e2e.py --toxicity             # the same with the toxicity detector
     .venv/bin/python bench/e2e.py --posts 1000000        # long run: is RSS flat after warm-up?
+    .venv/bin/python bench/e2e.py --platform rss         # the WordPress blogs instead of X
 
-The blogs are the test suite's RSS fake (real RSS 2.0, conditional GET) behind one port
-(tests/ops/blogfarm.py), serving each blog's latest ``--window`` posts as WordPress does.
-An injector keeps every blog's unread backlog within the window, so the daemon is
+``--platform x`` (the default): 20 district accounts on the test suite's X API v2 fake
+(tests/fakes/x.py: JSON timelines, ``since_id``/``until_id`` paging, 100 posts a request),
+read by the real X connector (tweepy). ``--platform rss``: the suite's RSS fake (real RSS
+2.0, conditional GET) behind one port (tests/ops/blogfarm.py), each blog serving its latest
+``--window`` posts as WordPress does — every fetch re-parses the whole feed with feedparser,
+which bounds that run near a few hundred posts/s on its own.
+
+An injector keeps every site's unread backlog within the window, so the daemon is
 saturated but never loses a post off a feed: the rate measured is the daemon's sustained
 capacity. Every 50th post is a threat: an incident and an e-mail (.eml in the file outbox).
 
@@ -37,10 +43,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "ops")]
 
 import psycopg  # noqa: E402
-from blogfarm import BlogFarm, district_toml  # noqa: E402
+from blogfarm import SPONSOR, BlogFarm, district_toml  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from fakes.x import LIMITS, FakeX  # noqa: E402
 from sitewatch.config import DEFAULT_DETECTORS  # noqa: E402
 from sitewatch.store.models import (  # noqa: E402
     IncidentRow,
@@ -51,6 +58,116 @@ from sitewatch.store.models import (  # noqa: E402
 from sitewatch.store.repository import Store  # noqa: E402
 
 THREAT_EVERY = 50
+X_BEARER = "fake-bearer"
+APPROVAL = (
+    "[sites.approval]\n"
+    'by = "Superintendent\'s designee"\n'
+    "on = 2026-01-01\n"
+    'ref = "SUP-1"\n'
+    "review_by = 2099-12-31\n\n"
+)
+
+
+def answer_at_once(server: Any) -> None:
+    """TCP_NODELAY on a fake's connections. The fakes' handler writes the headers and the
+    body separately; with Nagle on, the body waits for the client's delayed ACK (~40 ms a
+    request on Linux), which would be measured as the daemon's time."""
+    server._httpd.RequestHandlerClass.disable_nagle_algorithm = True
+
+
+class RssSites:
+    """Fake WordPress blogs: ``--window`` posts per feed, the whole feed parsed per fetch."""
+
+    label = "rss (tests/fakes/rss.py blogs behind tests/ops/blogfarm.py, feedparser)"
+
+    def __init__(self, names: list[str], window: int) -> None:
+        self.names, self.window = names, window
+        self.farm = BlogFarm(names, posts_per_rss=window, advertise_comments=False)
+        answer_at_once(self.farm)
+        self.farm.start()
+
+    def config(self, path: Path, **kwargs: Any) -> Path:
+        return district_toml(
+            path,
+            self.farm,
+            sites=self.names,
+            site_options={"page_size": 1000, "comments_feed": ""},
+            **kwargs,
+        )
+
+    def env(self) -> dict[str, str]:
+        return {}
+
+    def add(self, name: str, text: str, title: str, now: datetime) -> str:
+        blog = self.farm.blogs[name]
+        blog._clock = now - timedelta(minutes=1)  # the fake stamps "now"
+        return blog.post_guid(blog.add_post(f"<p>{text}</p>", title=title))
+
+    def trim(self, name: str, scanned: int) -> None:
+        # Keep only the window in memory: WordPress serves the latest N anyway.
+        blog = self.farm.blogs[name]
+        with blog._lock:
+            keep = (blog.posts_per_rss or 0) * 2
+            if keep and len(blog.posts) > keep:
+                del blog.posts[: len(blog.posts) - keep]
+
+    def stop(self) -> None:
+        self.farm.stop()
+
+
+class XSites:
+    """District accounts on one fake X API: JSON timelines, 100 posts a request."""
+
+    label = "x (tests/fakes/x.py, the X connector via tweepy, page_size 100)"
+
+    def __init__(self, names: list[str], window: int) -> None:
+        self.names, self.window = names, window
+        self.fake = FakeX(handle="LakeviewDistrict", bearer_token=X_BEARER)
+        for family in LIMITS:  # a bench, not a rate-limit test: never run out
+            self.fake.set_rate_limit(family, remaining=10**12, reset_in=10**8)
+        self.ids: dict[str, list[str]] = {name: [] for name in names}
+        self.trimmed: dict[str, int] = dict.fromkeys(names, 0)
+        for name in names:
+            self.fake.add_user(name)
+        answer_at_once(self.fake)
+        self.fake.start()
+
+    def config(self, path: Path, **kwargs: Any) -> Path:
+        tables = "".join(
+            "[[sites]]\n"
+            f'name = "{name}"\n'
+            'platform = "x"\n'
+            f'target = "@{name}"\n'
+            f'endpoint = "{self.fake.url}"\n'
+            f'sponsor = "{SPONSOR}"\n'
+            'options = { page_size = 100, replies = "none", timeout = 5 }\n' + APPROVAL
+            for name in self.names
+        )
+        return district_toml(path, None, sites=[], extra=tables, **kwargs)
+
+    def env(self) -> dict[str, str]:
+        return {"SITEWATCH_X_BEARER_TOKEN": X_BEARER}
+
+    def add(self, name: str, text: str, title: str, now: datetime) -> str:
+        tweet = self.fake.add_tweet(f"{title}: {text}", author=name)
+        self.ids[name].append(tweet)
+        return tweet
+
+    def trim(self, name: str, scanned: int) -> None:
+        # Drop what the daemon has committed (less a margin): the fake filters every tweet
+        # it holds on each request, X serves an account's newest 3,200 anyway.
+        upto = max(0, scanned - 10)
+        ids = self.ids[name]
+        with self.fake._lock:
+            for tweet in ids[self.trimmed[name] : upto]:
+                self.fake.tweets.pop(int(tweet), None)
+        self.trimmed[name] = max(self.trimmed[name], upto)
+
+    def stop(self) -> None:
+        self.fake.stop()
+
+
+PLATFORMS: dict[str, type[RssSites] | type[XSites]] = {"rss": RssSites, "x": XSites}
 
 
 def rss_kib(pid: int, field: str = "VmRSS") -> int:
@@ -74,10 +191,10 @@ def slope(points: list[tuple[float, float]]) -> float:
 class Injector(threading.Thread):
     """Adds posts to the blogs, keeping each blog's unread backlog ≤ ``backlog``."""
 
-    def __init__(self, farm: BlogFarm, store: Store, total: int, backlog: int) -> None:
+    def __init__(self, sites: RssSites | XSites, store: Store, total: int, backlog: int) -> None:
         super().__init__(daemon=True)
-        self.farm, self.store, self.total, self.backlog = farm, store, total, backlog
-        self.injected: dict[str, int] = dict.fromkeys(farm.blogs, 0)
+        self.sites, self.store, self.total, self.backlog = sites, store, total, backlog
+        self.injected: dict[str, int] = dict.fromkeys(sites.names, 0)
         self.at: dict[str, float] = {}  # threat guid -> wall time (epoch s) at injection
         self.first: float | None = None
         self.stop = threading.Event()
@@ -93,35 +210,30 @@ class Injector(threading.Thread):
             )
 
     def run(self) -> None:
-        per_blog = self.total // len(self.farm.blogs)
+        per_site = self.total // len(self.sites.names)
         while not self.stop.is_set():
             done = self.scanned()
-            if all(n >= per_blog for n in self.injected.values()):
+            if all(n >= per_site for n in self.injected.values()):
                 return
-            for name, blog in self.farm.blogs.items():
-                want = min(per_blog, done.get(name, 0) + self.backlog) - self.injected[name]
+            for name in self.sites.names:
+                want = min(per_site, done.get(name, 0) + self.backlog) - self.injected[name]
                 for _ in range(max(0, want)):
                     i = self.injected[name]
                     now = datetime.now(UTC)
-                    blog._clock = now - timedelta(minutes=1)  # the fake stamps "now"
                     threat = i % THREAT_EVERY == THREAT_EVERY - 1
                     text = (
                         f"If practice is cancelled again I will bring a gun, says post {i}."
                         if threat
                         else f"Great concert tonight, thanks to every family who came ({i})."
                     )
-                    post = blog.add_post(f"<p>{text}</p>", title=f"Update {i}")
+                    post_id = self.sites.add(name, text, f"Update {i}", now)
                     if threat:
-                        self.at[blog.post_guid(post)] = now.timestamp()
+                        self.at[post_id] = now.timestamp()
                     self.injected[name] += 1
                     if self.first is None:
                         self.first = time.time()
-                # Keep only the window in memory: WordPress serves the latest N anyway.
-                with blog._lock:
-                    keep = (blog.posts_per_rss or 0) * 2
-                    if keep and len(blog.posts) > keep:
-                        del blog.posts[: len(blog.posts) - keep]
-            time.sleep(0.05)
+                self.sites.trim(name, done.get(name, 0))
+            time.sleep(0.25)  # the count is a scan of every digest: keep it off the CPU
 
 
 def make_database(admin_url: str) -> tuple[str, dict[str, Any]]:
@@ -149,7 +261,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--posts", type=int, default=100_000)
     ap.add_argument("--sites", type=int, default=20)
-    ap.add_argument("--window", type=int, default=400, help="posts each feed serves")
+    ap.add_argument("--platform", choices=sorted(PLATFORMS), default="x")
+    ap.add_argument(
+        "--window", type=int, default=400, help="each site's unread backlog (posts a feed serves)"
+    )
     ap.add_argument("--toxicity", action="store_true", help="include the toxicity detector")
     ap.add_argument(
         "--pg",
@@ -168,18 +283,17 @@ def main() -> int:
     names = [f"blog{i:02d}" for i in range(args.sites)]
     detectors = [d for d in DEFAULT_DETECTORS if args.toxicity or d != "toxicity"]
     url, db = make_database(args.pg)
-    farm = BlogFarm(names, posts_per_rss=args.window, advertise_comments=False).start()
+    sites = PLATFORMS[args.platform](names, args.window)
+    print(f"platform: {sites.label}", file=sys.stderr)
     work = Path(tempfile.mkdtemp(prefix="sitewatch-e2e-"))
-    config = district_toml(
+    config = sites.config(
         work / "sitewatch.toml",
-        farm,
         store_url=url,
-        sites=names,
         daemon={"poll_interval": 0.2, "lease_seconds": 120.0, "max_pages_per_poll": 5},
         detectors=detectors,
-        site_options={"page_size": 1000, "comments_feed": ""},
     )
     store = Store.open(url)
+    env = {k: v for k, v in os.environ.items() if k != "CREDENTIALS_DIRECTORY"}
     log = (work / "daemon.log").open("wb")
     daemon = subprocess.Popen(
         [
@@ -193,8 +307,9 @@ def main() -> int:
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
+        env={**env, **sites.env()},
     )
-    injector = Injector(farm, store, args.posts - args.posts % args.sites, args.window)
+    injector = Injector(sites, store, args.posts - args.posts % args.sites, args.window)
     samples: list[tuple[float, float]] = []
     try:
         time.sleep(0.5)
@@ -246,6 +361,7 @@ def main() -> int:
         figures = {
             "posts": total,
             "sites": args.sites,
+            "platform": args.platform,
             "detectors": "with toxicity" if args.toxicity else "without toxicity",
             "seconds": round(elapsed, 1),
             "posts_per_second": round(total / elapsed, 1),
@@ -263,7 +379,7 @@ def main() -> int:
             else None,
         }
         print(
-            f"{total:,} posts / {args.sites} sites ({figures['detectors']}): "
+            f"{total:,} posts / {args.sites} {args.platform} sites ({figures['detectors']}): "
             f"{figures['posts_per_second']:,} posts/s in {elapsed:.1f} s\n"
             f"post→incident latency p50 {figures['latency_p50_s']} s, "
             f"p99 {figures['latency_p99_s']} s ({len(latencies)} incidents, "
@@ -284,7 +400,7 @@ def main() -> int:
                 daemon.kill()
         log.close()
         store.close()
-        farm.stop()
+        sites.stop()
         drop_database(db)
 
 

@@ -73,7 +73,7 @@ def site_toml(
 
 def district_toml(
     path: Path,
-    farm: BlogFarm,
+    farm: BlogFarm | None,
     *,
     store_url: str,
     sites: list[str],
@@ -83,7 +83,12 @@ def district_toml(
     detectors: list[str] | None = None,
     site_options: dict[str, Any] | None = None,
 ) -> Path:
-    """A complete config: the farm's sites, a threat rule, the file outbox or SMTP."""
+    """A complete config: the farm's sites, a threat rule, the file outbox or SMTP.
+
+    ``farm`` may be None when ``sites`` is empty (the sites are other platforms' tables,
+    passed in ``extra``)."""
+    if sites and farm is None:
+        raise ValueError("the farm's sites need the farm")
     state = path.parent / "state"
     daemon_table = "".join(f"{k} = {_toml(v)}\n" for k, v in (daemon or {}).items())
     smtp = (
@@ -110,7 +115,10 @@ def district_toml(
         "[[detection.rules]]\n"
         'name = "threat"\nseverity = "critical"\nclause = "5a"\n'
         'description = "Threats of violence"\nkeywords = ["bring a gun"]\n\n'
-        f"{extra}" + "".join(site_toml(farm, name) for name in sites)
+        f"{extra}"
+        + "".join(
+            site_toml(farm, name, **(site_options or {})) for name in sites if farm is not None
+        )
     )
     path.write_text(text, encoding="utf-8")
     return path

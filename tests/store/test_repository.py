@@ -284,3 +284,116 @@ def test_schedule_success_failure_and_monitoring_gap(
     assert store.list_sites()[0].health == "unhealthy"
     assert store.record_success("band", 300) is True
     assert store.list_incidents()[0].status == "resolved"
+
+
+def test_a_large_mixed_page_files_exactly_what_post_by_post_recording_would(
+    store: Store, mailer: IncidentMailer, clock: Clock
+) -> None:
+    """record_page looks a page's digests and incidents up in bulk and inserts first-seen
+    digests in one executemany: the rows must be exactly those of recording post by post."""
+    sync(store, site())
+    first = clock.now
+    store.record_page(
+        "band",
+        [
+            scanned(f"p{i}", f"old {i}", finding("pii.phone", Severity.MEDIUM))
+            if i == 3
+            else scanned(f"p{i}", f"old {i}")
+            for i in range(10)
+        ],
+        "c1",
+        mailer,
+    )
+    clock.advance(60)
+    second = clock.now
+    page: list[ScannedPost] = []
+    for i in range(500):
+        if i in (0, 1, 4, 5, 6, 7, 8, 9):
+            page.append(scanned(f"p{i}", f"old {i}"))  # unchanged: nothing filed
+        elif i == 2:
+            page.append(scanned("p2", "edited 2"))  # edited, still clean
+        elif i == 3:  # edited and worse: one incident, widened, an update e-mail
+            page.append(scanned("p3", "edited 3", finding("pii.ssn", Severity.CRITICAL)))
+        elif i % 50 == 0:
+            page.append(scanned(f"p{i}", f"threat {i}", finding("threat", Severity.HIGH)))
+        elif i % 70 == 0:
+            page.append(scanned(f"p{i}", f"meh {i}", finding("content.profanity", Severity.LOW)))
+        else:
+            page.append(scanned(f"p{i}", f"fine {i}"))
+    # One post three times on one page: clean (above), edited with a finding, unchanged.
+    page.append(scanned("p20", "p20 edited", finding("pii.phone", Severity.MEDIUM)))
+    page.append(scanned("p20", "p20 edited", finding("pii.phone", Severity.MEDIUM)))
+    outcome = store.record_page("band", page, "c2", mailer)
+
+    high = [i for i in range(10, 500) if i % 50 == 0]
+    low = [i for i in range(10, 500) if i % 70 == 0 and i % 50 != 0]
+    assert outcome.posts_recorded == 2 + 490 + 1
+    assert len(outcome.incidents_opened) == len(high) + len(low) + 1
+    assert len(outcome.incidents_updated) == 1
+    assert outcome.notifications == len(high) + 2  # the new threats, p20's, p3's update
+    assert store.get_cursor("band") == "c2"
+
+    with store.sessions() as s:
+        digests = {
+            r.post_id: (r.content_sha256, r.max_severity, r.first_seen_at, r.scanned_at, r.url)
+            for r in s.scalars(select(PostDigestRow))
+        }
+    assert len(digests) == 500
+
+    def expected(i: int) -> tuple[str, str, datetime, datetime, str]:
+        url = f"https://example.org/p{i}"
+        if i < 10:
+            if i == 2:
+                return content_digest("edited 2"), "info", first, second, url
+            if i == 3:
+                return content_digest("edited 3"), "critical", first, second, url
+            return content_digest(f"old {i}"), "info", first, first, url
+        if i == 20:
+            return content_digest("p20 edited"), "medium", second, second, url
+        if i in high:
+            return content_digest(f"threat {i}"), "high", second, second, url
+        if i in low:
+            return content_digest(f"meh {i}"), "low", second, second, url
+        return content_digest(f"fine {i}"), "info", second, second, url
+
+    for i in range(500):
+        sha, severity, seen, at, url = digests[f"p{i}"]
+        assert (sha, severity, seen.astimezone(UTC), at.astimezone(UTC), url) == expected(i), i
+
+    incidents = {i.post_id: i for i in store.list_incidents(limit=1000)}
+    assert set(incidents) == {"p3", "p20", *(f"p{i}" for i in high + low)}
+    assert incidents["p3"].severity == "critical"
+    assert incidents["p3"].categories == ("pii.phone", "pii.ssn")
+    assert incidents["p20"].severity == "medium"
+    assert all(incidents[f"p{i}"].severity == "high" for i in high)
+    assert all(incidents[f"p{i}"].severity == "low" for i in low)
+    p3 = store.get_incident(incidents["p3"].id)
+    assert p3 is not None
+    assert [f.category for f in p3.findings] == ["pii.ssn"]
+
+    with store.sessions() as s:
+        kinds = sorted(s.execute(select(OutboxRow.kind, OutboxRow.incident_id)).all())
+        actions = [a for (a,) in s.execute(select(AuditEventRow.action))]
+    by_id = {v.id: k for k, v in incidents.items()}
+    mailed = sorted((kind, by_id[iid]) for kind, iid in kinds)
+    assert mailed == sorted(
+        [("new", "p3"), ("update", "p3"), ("new", "p20")] + [("new", f"p{i}") for i in high]
+    )
+    assert actions.count("incident.opened") == 1 + len(high) + len(low) + 1
+    assert actions.count("incident.updated") == 1
+
+    # A re-run of the page (bar p20's flip-flop) files nothing more.
+    again = store.record_page("band", [p for p in page if p.post.id != "p20"], "c3", mailer)
+    assert (again.posts_recorded, again.incidents_opened, again.incidents_updated) == (0, [], [])
+    assert count(store, OutboxRow) == len(mailed)
+
+
+def test_dead_local_workers_leases_are_freed_at_once(store: Store) -> None:
+    sync(store, site("a"), site("b"), site("c"))
+    assert store.lease_due_sites("host1:111:aa", lease_seconds=600, names=["a"]) == ["a"]
+    assert store.lease_due_sites("host1:222:bb", lease_seconds=600, names=["b"]) == ["b"]
+    assert store.lease_due_sites("host2:111:cc", lease_seconds=600, names=["c"]) == ["c"]
+    freed = store.release_dead_leases("host1", alive=lambda pid: pid == 222)
+    assert freed == 1
+    # a's worker (pid 111 on host1) is dead: free now; b's is alive; c is another host's
+    assert store.lease_due_sites("host1:333:dd", lease_seconds=600) == ["a"]

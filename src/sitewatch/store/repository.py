@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from sitewatch.models import Post, ScanResult, Severity
@@ -52,6 +52,12 @@ def storable(text: str | None) -> str | None:
 
 def content_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
+    """``IN (…)`` lists of a bounded size (SQLite's bound-parameter limit, plan size)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 @dataclass(frozen=True)
@@ -360,8 +366,43 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
         outcome = PageOutcome()
         with self.sessions.begin() as s:
             row = self._site(s, site)
+            # The page's lookups in two queries up front (not two per post); posts seen for
+            # the first time become plain rows inserted in one executemany at the end.
+            ids = list(dict.fromkeys(storable(i.post.id) or "" for i in scanned))
+            digests: dict[str, PostDigestRow | dict[str, Any]] = {}
+            for chunk in _chunks(ids):
+                digests.update(
+                    (d.post_id, d)
+                    for d in s.scalars(
+                        select(PostDigestRow).where(
+                            PostDigestRow.site_id == row.id, PostDigestRow.post_id.in_(chunk)
+                        )
+                    )
+                )
+            keys = list(
+                dict.fromkeys(
+                    f"post:{storable(i.post.id) or ''}"
+                    for i in scanned
+                    if i.result.severity >= Severity.LOW
+                )
+            )
+            incidents: dict[str, IncidentRow] = {}
+            for chunk in _chunks(keys):
+                incidents.update(
+                    (r.dedup_key, r)
+                    for r in s.scalars(
+                        select(IncidentRow).where(
+                            IncidentRow.site_id == row.id, IncidentRow.dedup_key.in_(chunk)
+                        )
+                    )
+                )
+            fresh: list[dict[str, Any]] = []
             for item in scanned:
-                self._record_post(s, row, item, now, mailer, outcome, notify=notify)
+                self._record_post(
+                    s, row, item, now, mailer, outcome, digests, incidents, fresh, notify=notify
+                )
+            if fresh:
+                s.execute(insert(PostDigestRow), fresh)
             if backfill is not None:
                 job = s.get(BackfillRow, backfill.backfill_id)
                 if job is None or job.site_id != row.id:
@@ -386,9 +427,15 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
         now: datetime,
         mailer: IncidentMailer,
         outcome: PageOutcome,
+        digests: dict[str, PostDigestRow | dict[str, Any]],
+        incidents: dict[str, IncidentRow],
+        fresh: list[dict[str, Any]],
         *,
         notify: bool = True,
     ) -> None:
+        """One post of ``record_page``: ``digests`` and ``incidents`` are the page's existing
+        rows by post id / dedup key (kept current as the page goes); a post's first digest is
+        appended to ``fresh`` as a plain row for the page's one bulk insert."""
         result = item.result
         post = replace(
             item.post,
@@ -398,31 +445,36 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
             url=storable(item.post.url),
             parent_id=storable(item.post.parent_id),
         )
-        digest = s.scalar(
-            select(PostDigestRow).where(
-                PostDigestRow.site_id == site.id, PostDigestRow.post_id == post.id
-            )
-        )
-        if digest is not None and digest.content_sha256 == item.digest:
+        digest = digests.get(post.id)
+        if isinstance(digest, dict):
+            if digest["content_sha256"] == item.digest:
+                return  # the same post twice on one page, unchanged
+        elif digest is not None and digest.content_sha256 == item.digest:
             return  # already scanned as it is now: a re-run files nothing
         severity = result.severity
+        values = {
+            "content_sha256": item.digest,
+            "kind": post.kind,
+            "parent_id": post.parent_id,
+            "url": post.url,
+            "posted_at": post.created_at,
+            "scanned_at": now,
+            "max_severity": severity.label,
+        }
         if digest is None:
-            digest = PostDigestRow(site_id=site.id, post_id=storable(post.id), first_seen_at=now)
-            s.add(digest)
-        digest.content_sha256 = item.digest
-        digest.kind, digest.parent_id = post.kind, storable(post.parent_id)
-        digest.url = storable(post.url)
-        digest.posted_at, digest.scanned_at = post.created_at, now
-        digest.max_severity = severity.label
+            digest = {"site_id": site.id, "post_id": post.id, "first_seen_at": now, **values}
+            digests[post.id] = digest
+            fresh.append(digest)
+        elif isinstance(digest, dict):
+            digest.update(values)
+        else:
+            for name, value in values.items():
+                setattr(digest, name, value)
         outcome.posts_recorded += 1
         if severity < Severity.LOW:
             return
         findings = [f for f in result.findings if f.severity >= Severity.LOW]
-        incident = s.scalar(
-            select(IncidentRow).where(
-                IncidentRow.site_id == site.id, IncidentRow.dedup_key == f"post:{post.id}"
-            )
-        )
+        incident = incidents.get(f"post:{post.id}")
         categories = sorted({f.category for f in findings})
         clauses = sorted({f.clause or clause_for(f.category) for f in findings})
         explanations = tuple(dict.fromkeys(f.explanation for f in findings))
@@ -446,6 +498,7 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
             self.evidence_cipher.store_evidence(incident, post.text, post.author)
             s.add(incident)
             s.flush()
+            incidents[incident.dedup_key] = incident
             outcome.incidents_opened.append(incident.id)
             outcome.incident_posts[incident.id] = post.id
             self._audit(
