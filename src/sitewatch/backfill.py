@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 
@@ -27,14 +27,14 @@ from sitewatch.config import Settings
 from sitewatch.consent import MemberMatcher
 from sitewatch.exceptions import ConfigError, RetriableConnectorError, SitewatchError
 from sitewatch.logs import get_logger
-from sitewatch.models import Finding, Page, Post, ScanResult, Site
+from sitewatch.models import Page, Post, Site
 from sitewatch.notify.email import IncidentMailer
-from sitewatch.policy import unconsented_author
 from sitewatch.roster import Roster
 from sitewatch.scan.pipeline import ScanPipeline
+from sitewatch.scanning import scan_page
 from sitewatch.sites import registry as site_registry
 from sitewatch.store.models import BackfillRow, SiteRow
-from sitewatch.store.repository import BackfillStep, ScannedPost, Store, content_digest
+from sitewatch.store.repository import BackfillStep, ScannedPost, Store
 from sitewatch.typing import Connector
 
 log = get_logger("sitewatch.backfill")
@@ -244,45 +244,5 @@ class Backfill:
     def _scan(
         self, site: Site, posts: Sequence[Post], matcher: MemberMatcher, today: date
     ) -> list[ScannedPost]:
-        """Like the daemon's scan: unchanged posts already scanned are skipped; a post whose
-        scan fails is logged (no text) and skipped; an unconsented student author is a
-        finding (IIBGC 4)."""
-        known = self.store.known_digests(site.name, [p.id for p in posts])
-        scanned: list[ScannedPost] = []
-        for post in posts:
-            digest = content_digest(post.text)
-            if known.get(post.id) == digest:
-                continue
-            try:
-                result = self._with_consent(
-                    site, post, self.pipeline.scan(post.text), matcher, today
-                )
-            except (SitewatchError, ValueError, RuntimeError) as exc:
-                log.error(
-                    "post skipped: scan failed",
-                    site=site.name,
-                    post_id=post.id,
-                    error=type(exc).__name__,
-                )
-                continue
-            scanned.append(ScannedPost(post=post, digest=digest, result=result))
-        return scanned
-
-    def _with_consent(
-        self, site: Site, post: Post, result: ScanResult, matcher: MemberMatcher, today: date
-    ) -> ScanResult:
-        student = unconsented_author(matcher, post.author, site.name, today)
-        if student is None:
-            return result
-        finding = self.pipeline.policy.apply(
-            Finding(
-                category="policy.unconsented_member",
-                start=0,
-                end=0,
-                score=1.0,
-                detector="consent",
-                explanation="posted by a roster student's handle without written parental "
-                "consent in force for this site (IIBGC 4)",
-            )
-        )
-        return replace(result, findings=(*result.findings, finding))
+        """As the daemon scans (sitewatch.scanning.scan_page)."""
+        return scan_page(self.store, self.pipeline, site, posts, matcher, today)

@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from types import FrameType
 from typing import Any
@@ -38,17 +38,18 @@ from sitewatch.exceptions import (
     SitewatchError,
 )
 from sitewatch.logs import get_logger
-from sitewatch.models import Action, ActionKind, Finding, Post, ScanResult, Site
+from sitewatch.models import Action, ActionKind, Post, Site
 from sitewatch.notify.email import IncidentMailer
 from sitewatch.notify.outbox import OutboxDrainer, make_transport
 from sitewatch.ops.metrics import Metrics
 from sitewatch.ops.sdnotify import SdNotifier
-from sitewatch.policy import PolicyEngine, unconsented_author
+from sitewatch.policy import PolicyEngine
 from sitewatch.roster import Roster
 from sitewatch.scan.pipeline import ScanPipeline
+from sitewatch.scanning import scan_page
 from sitewatch.sites import SiteStatus
 from sitewatch.sites import registry as site_registry
-from sitewatch.store.repository import ScannedPost, Store, content_digest
+from sitewatch.store.repository import ScannedPost, Store
 from sitewatch.typing import Connector, Notifier
 
 log = get_logger("sitewatch.daemon")
@@ -517,44 +518,7 @@ class Daemon:
                 self.metrics.youtube_quota.labels(site=site.name).set(units)
 
     def _scan_page(self, site: Site, posts: tuple[Any, ...]) -> list[ScannedPost]:
-        known = self.store.known_digests(site.name, [p.id for p in posts])
-        scanned: list[ScannedPost] = []
-        for post in posts:
-            digest = content_digest(post.text)
-            if known.get(post.id) == digest:
-                continue
-            try:
-                result = self._with_consent(site, post, self.pipeline.scan(post.text))
-            except (SitewatchError, ValueError, RuntimeError) as exc:
-                log.error(
-                    "post skipped: scan failed",
-                    site=site.name,
-                    post_id=post.id,
-                    error=type(exc).__name__,
-                )
-                continue
-            scanned.append(ScannedPost(post=post, digest=digest, result=result))
-        return scanned
-
-    def _with_consent(self, site: Site, post: Post, result: ScanResult) -> ScanResult:
-        """A post by a roster student's handle without consent in force (IIBGC 4)."""
-        if self._matcher is None:
-            return result
-        student = unconsented_author(self._matcher, post.author, site.name, self._today())
-        if student is None:
-            return result
-        finding = self.pipeline.policy.apply(
-            Finding(
-                category="policy.unconsented_member",
-                start=0,
-                end=0,
-                score=1.0,
-                detector="consent",
-                explanation="posted by a roster student's handle without written parental "
-                "consent in force for this site (IIBGC 4)",
-            )
-        )
-        return replace(result, findings=(*result.findings, finding))
+        return scan_page(self.store, self.pipeline, site, posts, self._matcher, self._today())
 
     def _failed(
         self,
