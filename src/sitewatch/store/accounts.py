@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from sitewatch.exceptions import SitewatchError
 from sitewatch.models import Severity
-from sitewatch.store.base import StoreBase
+from sitewatch.store.base import FindingView, StoreBase
 from sitewatch.store.crypto import EvidenceCipher
 from sitewatch.store.models import (
     AuditEventRow,
@@ -136,18 +136,6 @@ class InboxPage:
 
 
 @dataclass(frozen=True)
-class FindingSpan:
-    category: str
-    severity: str
-    score: float
-    start: int
-    end: int
-    detector: str
-    explanation: str
-    clause: str | None
-
-
-@dataclass(frozen=True)
 class ParentPost:
     post_id: str
     url: str | None
@@ -183,7 +171,7 @@ class IncidentDetail:
     created_at: datetime
     updated_at: datetime
     has_evidence: bool
-    findings: tuple[FindingSpan, ...]
+    findings: tuple[FindingView, ...]
     parent_id: str | None
     post_kind: str = "post"
 
@@ -620,7 +608,7 @@ class AccountQueries(StoreBase):
                 updated_at=inc.updated_at,
                 has_evidence=inc.evidence_text is not None,
                 findings=tuple(
-                    FindingSpan(
+                    FindingView(
                         f.category,
                         f.severity,
                         f.score,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Self
 
@@ -20,6 +21,20 @@ from sitewatch.store.models import AckTokenRow, AuditEventRow, IncidentRow, Outb
 from sitewatch.store.types import utcnow
 
 Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One finding as review shows it (CLI, web)."""
+
+    category: str
+    severity: str
+    score: float
+    start: int
+    end: int
+    detector: str
+    explanation: str
+    clause: str | None
 
 
 class StoreBase:

@@ -22,6 +22,7 @@ from sitewatch.notify.email import IncidentMailer
 from sitewatch.redact import excerpt
 from sitewatch.scan.severity import clause_for
 from sitewatch.store.accounts import AccountQueries
+from sitewatch.store.base import FindingView
 from sitewatch.store.models import (
     AuditEventRow,
     BackfillRow,
@@ -83,18 +84,6 @@ class PageOutcome:
     incidents_updated: list[int] = field(default_factory=list)
     notifications: int = 0
     incident_posts: dict[int, str] = field(default_factory=dict)  # incident → post id
-
-
-@dataclass(frozen=True)
-class FindingView:
-    category: str
-    severity: str
-    score: float
-    start: int
-    end: int
-    detector: str
-    explanation: str
-    clause: str | None
 
 
 @dataclass(frozen=True)
