@@ -394,3 +394,41 @@ def test_reload_without_a_reloader_keeps_running(open_daemon: Any) -> None:
     daemon.request_reload()
     assert daemon.reload() is False
     assert not daemon.stopping
+
+
+def test_running_daemon_runs_policy_checks_at_most_every_interval(
+    open_daemon: Any, demo_settings: Settings
+) -> None:
+    """A busy daemon starts a pass every few seconds; the policy checks (dates, hours-long
+    intervals, a register that rarely moves) run every ``policy_interval`` seconds, or at
+    once when the consent file changes. ``run --once`` always runs them."""
+    from sitewatch.daemon import PassReport
+
+    def with_interval(seconds: float) -> Settings:
+        daemon_settings = demo_settings.daemon.model_copy(update={"policy_interval": seconds})
+        return demo_settings.model_copy(update={"daemon": daemon_settings})
+
+    daemon = open_daemon(with_interval(3600.0))
+    runs: list[int] = []
+    real_run = daemon.policy.run
+
+    def counting_run(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real_run(*args, **kwargs)
+
+    daemon.policy.run = counting_run
+    daemon.enforce_policy(PassReport(), always=False)
+    daemon.enforce_policy(PassReport(), always=False)
+    assert len(runs) == 1  # the second pass within the interval skips them
+    daemon.enforce_policy(PassReport())
+    assert len(runs) == 2  # always (run --once)
+    consent = daemon.settings.consent_path
+    assert consent is not None
+    stat = consent.stat()
+    os.utime(consent, (stat.st_atime, stat.st_mtime + 5))
+    daemon.enforce_policy(PassReport(), always=False)
+    assert len(runs) == 3  # the register changed: at once
+    daemon.settings = with_interval(0.0)
+    daemon.enforce_policy(PassReport(), always=False)
+    daemon.enforce_policy(PassReport(), always=False)
+    assert len(runs) == 5

@@ -68,6 +68,9 @@ class DaemonSettings(_Strict):
     backoff_initial: Annotated[float, Field(gt=0)] = 30.0
     backoff_max: Annotated[float, Field(gt=0)] = 3600.0
     lease_seconds: Annotated[float, Field(gt=0)] = 600.0
+    # The policy checks (approvals, reminders, access, members, the consent register) run
+    # at most this often while the daemon runs; `run --once` always runs them.
+    policy_interval: Annotated[float, Field(ge=0)] = 60.0
     # /metrics, /healthz, /readyz (sitewatch.ops.server): off unless a port is given;
     # 0 picks a free port (tests). Loopback by default: expose it through a proxy if at all.
     metrics_host: Annotated[str, Field(min_length=1)] = "127.0.0.1"

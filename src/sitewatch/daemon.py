@@ -171,6 +171,7 @@ class Daemon:
         )
         self.policy = PolicyEngine(settings, self.store, self.mailer, roster, self._connector)
         self._consent_mtime = None  # re-read the consent register with the new config
+        self._policy_at: float | None = None  # and run the policy checks at the next pass
 
     # -- lifecycle -------------------------------------------------------------------------
     def request_stop(self, *_: Any) -> None:
@@ -282,7 +283,8 @@ class Daemon:
                 if self._today() != last_day:  # approvals can lapse while we run
                     last_day = self._today()
                     self.sync_registry()
-                self.enforce_policy(report)
+                    self._policy_at = None
+                self.enforce_policy(report, always=False)
                 self._poll_leased(report, ignore_schedule=False)
                 self._drain(report)
                 self._pass_done(report, started)
@@ -406,11 +408,26 @@ class Daemon:
             if incident is not None:
                 self.metrics.incidents.labels(severity=incident.severity).inc()
 
-    def enforce_policy(self, report: PassReport) -> None:
-        """Consent register, approvals and reminders, access checks, members (policy.py)."""
+    def enforce_policy(self, report: PassReport, *, always: bool = True) -> None:
+        """Consent register, approvals and reminders, access checks, members (policy.py).
+
+        ``always=False`` (the running daemon's passes) runs them at most every
+        ``daemon.policy_interval`` seconds, or at once when the consent file changed: they
+        concern dates, hours-long check intervals and a register that rarely moves, and a
+        busy daemon starts a pass every few seconds."""
         path = self.settings.consent_path
         mtime = path.stat().st_mtime if path is not None and path.exists() else None
-        if path is not None and (self._consent_mtime is None or mtime != self._consent_mtime):
+        consent_changed = path is not None and (
+            self._consent_mtime is None or mtime != self._consent_mtime
+        )
+        now = time.monotonic()
+        due = (
+            self._policy_at is None or now - self._policy_at >= self.settings.daemon.policy_interval
+        )
+        if not (always or due or consent_changed):
+            return
+        self._policy_at = now
+        if consent_changed:
             self.policy.sync_consent_file()
             self._consent_mtime = mtime
         outcome = self.policy.run(list(self._statuses.values()), self._today())
@@ -506,7 +523,8 @@ class Daemon:
         for item in scanned:
             for finding in item.result.findings:
                 self.metrics.findings.labels(category=finding.category).inc()
-        self._count_incidents(outcome.incidents_opened)
+        for severity in outcome.opened_severities.values():
+            self.metrics.incidents.labels(severity=severity).inc()
         # A connector that counts API quota may say so (see docs: `quota_units_used`).
         quota = getattr(connector, "quota_units_used", None)
         if site.platform == "youtube" and callable(quota):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from sitewatch.config import Settings
 from sitewatch.models import Approval, Finding, Post, ScanResult, Severity, Site
@@ -397,3 +397,41 @@ def test_dead_local_workers_leases_are_freed_at_once(store: Store) -> None:
     assert freed == 1
     # a's worker (pid 111 on host1) is dead: free now; b's is alive; c is another host's
     assert store.lease_due_sites("host1:333:dd", lease_seconds=600) == ["a"]
+
+
+def test_a_page_costs_the_same_statements_however_many_incidents_it_files(
+    store: Store, mailer: IncidentMailer
+) -> None:
+    """The page's new incidents go in one flush and their findings, audit events and
+    messages in batched inserts: more incidents on a page must not mean more statements."""
+    sync(store, site())
+
+    def statements(page_no: int, incidents: int) -> list[str]:
+        page = [
+            scanned(f"{page_no}-{i}", f"threat {page_no}-{i}", finding("threat", Severity.HIGH))
+            if i < incidents
+            else scanned(f"{page_no}-{i}", f"fine {page_no}-{i}")
+            for i in range(60)
+        ]
+        seen: list[str] = []
+
+        def on_execute(*args: Any) -> None:
+            seen.append(str(args[2]))
+
+        event.listen(store.engine, "before_cursor_execute", on_execute)
+        try:
+            outcome = store.record_page("band", page, f"c{page_no}", mailer)
+        finally:
+            event.remove(store.engine, "before_cursor_execute", on_execute)
+        assert len(outcome.incidents_opened) == outcome.notifications == incidents
+        return seen
+
+    statements(0, 1)  # the first page inserts the cursor; the pages measured update it
+    few, many = statements(1, 2), statements(2, 40)
+    lookups_and_updates = [len([s for s in x if not s.startswith("INSERT")]) for x in (few, many)]
+    assert lookups_and_updates[0] == lookups_and_updates[1]
+    if store.engine.dialect.name == "postgresql":
+        # Batched INSERT … RETURNING too (insertmanyvalues); SQLite, in-process with no
+        # round trips to save, gets one INSERT per ORM row.
+        assert len(few) == len(many), (len(few), len(many))
+    assert count(store, OutboxRow) == 43

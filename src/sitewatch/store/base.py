@@ -118,18 +118,25 @@ class StoreBase:
         excerpt_text: str,
         kind: str,
         recipients: tuple[str, ...] | None = None,
+        *,
+        seq: int | None = None,
     ) -> None:
         """Queue one incident message in the caller's transaction: a stable Message-ID, a
-        single-use acknowledgement link, quiet hours respected, the escalation clock set."""
+        single-use acknowledgement link, quiet hours respected, the escalation clock set.
+
+        ``seq`` numbers the incident's messages of this kind (it is in the Message-ID); a
+        caller that knows it (an incident opened in this very transaction: 1) saves the
+        count query."""
         now = self.clock()
-        seq = (
-            s.scalar(
-                select(func.count())
-                .select_from(OutboxRow)
-                .where(OutboxRow.incident_id == incident.id, OutboxRow.kind == kind)
-            )
-            or 0
-        ) + 1
+        if seq is None:
+            seq = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(OutboxRow)
+                    .where(OutboxRow.incident_id == incident.id, OutboxRow.kind == kind)
+                )
+                or 0
+            ) + 1
         snap = self._snapshot(site, incident, explanations, excerpt_text)
         recipients = recipients or mailer.recipients(snap)
         ack_url = None

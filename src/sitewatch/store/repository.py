@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from sitewatch.models import Post, ScanResult, Severity
+from sitewatch.models import Finding, Post, ScanResult, Severity
 from sitewatch.notify.email import IncidentMailer
 from sitewatch.redact import excerpt
 from sitewatch.scan.severity import clause_for
@@ -84,6 +84,19 @@ class PageOutcome:
     incidents_updated: list[int] = field(default_factory=list)
     notifications: int = 0
     incident_posts: dict[int, str] = field(default_factory=dict)  # incident → post id
+    opened_severities: dict[int, str] = field(default_factory=dict)  # for the metrics
+
+
+@dataclass(frozen=True)
+class _FiledIncident:
+    """An incident a page opened or widened, waiting for the page's flush (its id)."""
+
+    incident: IncidentRow
+    post: Post
+    findings: list[Finding]
+    explanations: tuple[str, ...]
+    kind: str | None  # the message to queue: "new", "update" or none
+    opened: bool
 
 
 @dataclass(frozen=True)
@@ -350,13 +363,16 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
 
         ``notify=False`` files and audits incidents without mail: no outbox rows, no
         escalation clock, and they are kept out of the daily digest (a quiet backfill).
-        ``backfill`` moves that backfill's own cursor instead of the site's polling cursor."""
+        ``backfill`` moves that backfill's own cursor instead of the site's polling cursor.
+
+        The page costs a fixed number of round trips, not a few per post: two lookups up
+        front, the new incidents inserted together in one flush (their ids come back in one
+        batch), then digests, findings, audit events and outbox rows in batched inserts at
+        commit."""
         now = self.clock()
         outcome = PageOutcome()
         with self.sessions.begin() as s:
             row = self._site(s, site)
-            # The page's lookups in two queries up front (not two per post); posts seen for
-            # the first time become plain rows inserted in one executemany at the end.
             ids = list(dict.fromkeys(storable(i.post.id) or "" for i in scanned))
             digests: dict[str, PostDigestRow | dict[str, Any]] = {}
             for chunk in _chunks(ids):
@@ -386,12 +402,20 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
                     )
                 )
             fresh: list[dict[str, Any]] = []
-            for item in scanned:
-                self._record_post(
-                    s, row, item, now, mailer, outcome, digests, incidents, fresh, notify=notify
-                )
+            filed: list[_FiledIncident] = []
+            with s.no_autoflush:
+                for item in scanned:
+                    change = self._record_post(
+                        s, row, item, now, mailer, outcome, digests, incidents, fresh
+                    )
+                    if change is not None:
+                        filed.append(change)
+            if filed:
+                s.flush()  # the page's new incidents in one batch: their ids are needed below
+            for change in filed:
+                self._file_findings_and_mail(s, row, change, now, mailer, outcome, notify=notify)
             if fresh:
-                s.execute(insert(PostDigestRow), fresh)
+                s.connection().execute(insert(PostDigestRow), fresh)  # Core: no ORM bookkeeping
             if backfill is not None:
                 job = s.get(BackfillRow, backfill.backfill_id)
                 if job is None or job.site_id != row.id:
@@ -419,12 +443,13 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
         digests: dict[str, PostDigestRow | dict[str, Any]],
         incidents: dict[str, IncidentRow],
         fresh: list[dict[str, Any]],
-        *,
-        notify: bool = True,
-    ) -> None:
-        """One post of ``record_page``: ``digests`` and ``incidents`` are the page's existing
-        rows by post id / dedup key (kept current as the page goes); a post's first digest is
-        appended to ``fresh`` as a plain row for the page's one bulk insert."""
+    ) -> _FiledIncident | None:
+        """One post of ``record_page``: its digest, and its incident opened or widened.
+
+        ``digests`` and ``incidents`` are the page's existing rows by post id / dedup key
+        (kept current as the page goes); a post's first digest is appended to ``fresh`` as a
+        plain row for the page's one bulk insert. What needs the incident's id (findings,
+        audit, mail) is returned for after the page's flush."""
         result = item.result
         post = replace(
             item.post,
@@ -437,9 +462,9 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
         digest = digests.get(post.id)
         if isinstance(digest, dict):
             if digest["content_sha256"] == item.digest:
-                return  # the same post twice on one page, unchanged
+                return None  # the same post twice on one page, unchanged
         elif digest is not None and digest.content_sha256 == item.digest:
-            return  # already scanned as it is now: a re-run files nothing
+            return None  # already scanned as it is now: a re-run files nothing
         severity = result.severity
         values = {
             "content_sha256": item.digest,
@@ -461,7 +486,7 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
                 setattr(digest, name, value)
         outcome.posts_recorded += 1
         if severity < Severity.LOW:
-            return
+            return None
         findings = [f for f in result.findings if f.severity >= Severity.LOW]
         incident = incidents.get(f"post:{post.id}")
         categories = sorted({f.category for f in findings})
@@ -486,71 +511,90 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
             )
             self.evidence_cipher.store_evidence(incident, post.text, post.author)
             s.add(incident)
-            s.flush()
             incidents[incident.dedup_key] = incident
-            outcome.incidents_opened.append(incident.id)
-            outcome.incident_posts[incident.id] = post.id
-            self._audit(
-                s,
-                "daemon",
-                "incident.opened",
-                "incident",
-                str(incident.id),
-                {"categories": categories, "severity": severity.label},
-            )
             immediate = severity.is_incident and mailer.router.immediate(site.name, severity)
-            kind: str | None = "new" if immediate else None
+            return _FiledIncident(
+                incident, post, findings, explanations, "new" if immediate else None, opened=True
+            )
+        # The post was edited: keep one incident, widen it, notify only if it got worse.
+        if incident.id is None:
+            s.flush()  # opened earlier on this very page: it needs its id now
+        old_rank = incident.severity_rank
+        merged = sorted(set(incident.categories) | set(categories))
+        incident.categories = merged
+        incident.clauses = sorted(set(incident.clauses) | set(clauses))
+        incident.severity_rank = max(old_rank, int(severity))
+        incident.severity = Severity(incident.severity_rank).label
+        incident.summary = "; ".join(dict.fromkeys([*incident.summary.split("; "), *explanations]))
+        self.evidence_cipher.store_text(incident, post.text)
+        incident.redactions = [list(r) for r in result.redactions]
+        incident.updated_at = now
+        if incident.status in ("resolved", "false_positive") and severity.is_incident:
+            incident.status = "open"
+        s.execute(delete(FindingRow).where(FindingRow.incident_id == incident.id))
+        worse = int(severity) > old_rank and mailer.router.immediate(site.name, severity)
+        return _FiledIncident(
+            incident, post, findings, explanations, "update" if worse else None, opened=False
+        )
+
+    def _file_findings_and_mail(
+        self,
+        s: Session,
+        site: SiteRow,
+        change: _FiledIncident,
+        now: datetime,
+        mailer: IncidentMailer,
+        outcome: PageOutcome,
+        *,
+        notify: bool,
+    ) -> None:
+        """After the page's flush: the audit event, the findings and the message, if any."""
+        incident = change.incident
+        outcome.incident_posts[incident.id] = change.post.id
+        if change.opened:
+            outcome.incidents_opened.append(incident.id)
+            outcome.opened_severities[incident.id] = incident.severity
         else:
-            # The post was edited: keep one incident, widen it, notify only if it got worse.
-            old_rank = incident.severity_rank
-            merged = sorted(set(incident.categories) | set(categories))
-            incident.categories = merged
-            incident.clauses = sorted(set(incident.clauses) | set(clauses))
-            incident.severity_rank = max(old_rank, int(severity))
-            incident.severity = Severity(incident.severity_rank).label
-            incident.summary = "; ".join(
-                dict.fromkeys([*incident.summary.split("; "), *explanations])
-            )
-            self.evidence_cipher.store_text(incident, post.text)
-            incident.redactions = [list(r) for r in result.redactions]
-            incident.updated_at = now
-            if incident.status in ("resolved", "false_positive") and severity.is_incident:
-                incident.status = "open"
-            s.query(FindingRow).filter(FindingRow.incident_id == incident.id).delete()
             outcome.incidents_updated.append(incident.id)
-            outcome.incident_posts[incident.id] = post.id
-            self._audit(
-                s,
-                "daemon",
-                "incident.updated",
-                "incident",
-                str(incident.id),
-                {"categories": merged, "severity": incident.severity},
+        self._audit(
+            s,
+            "daemon",
+            "incident.opened" if change.opened else "incident.updated",
+            "incident",
+            str(incident.id),
+            {"categories": list(incident.categories), "severity": incident.severity},
+        )
+        s.add_all(
+            FindingRow(
+                incident_id=incident.id,
+                category=f.category,
+                severity=f.severity.label,
+                score=f.score,
+                start=f.start,
+                end=f.end,
+                detector=f.detector,
+                explanation=f.explanation,
+                clause=f.clause,
+                created_at=now,
             )
-            worse = int(severity) > old_rank and mailer.router.immediate(site.name, severity)
-            kind = "update" if worse else None
-        for f in findings:
-            s.add(
-                FindingRow(
-                    incident_id=incident.id,
-                    category=f.category,
-                    severity=f.severity.label,
-                    score=f.score,
-                    start=f.start,
-                    end=f.end,
-                    detector=f.detector,
-                    explanation=f.explanation,
-                    clause=f.clause,
-                    created_at=now,
-                )
-            )
+            for f in change.findings
+        )
         if not notify:
-            if incident.id in outcome.incidents_opened:
+            if change.opened:
                 incident.digest_sent_at = now  # quiet: not daily-digest material either
             return
-        if kind is not None:
+        if change.kind is not None:
             spans = [(int(str(a)), int(str(b)), str(c)) for a, b, c in incident.redactions]
-            self._enqueue(s, mailer, site, incident, explanations, excerpt(post.text, spans), kind)
+            self._enqueue(
+                s,
+                mailer,
+                site,
+                incident,
+                change.explanations,
+                excerpt(change.post.text, spans),
+                change.kind,
+                seq=1 if change.opened else None,
+            )
             outcome.notifications += 1
 
     # -- outbox ----------------------------------------------------------------------------
@@ -608,14 +652,28 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
             )
 
     def mark_sent(self, outbox_id: int, delivered_to: str) -> None:
+        """Settle a delivered message: one UPDATE (this runs once per e-mail sent)."""
         with self.sessions.begin() as s:
-            row = s.get(OutboxRow, outbox_id)
-            if row is not None and row.status == "pending":
-                row.status, row.sent_at = "sent", self.clock()
-                row.attempts += 1
-                row.delivered_to = delivered_to
-            if row is not None:
-                row.lease_owner = row.lease_expires_at = None
+            sent = s.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == outbox_id, OutboxRow.status == "pending")
+                .values(
+                    status="sent",
+                    sent_at=self.clock(),
+                    attempts=OutboxRow.attempts + 1,
+                    delivered_to=delivered_to,
+                    lease_owner=None,
+                    lease_expires_at=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if not getattr(sent, "rowcount", 0):  # settled by another worker meanwhile
+                s.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id == outbox_id)
+                    .values(lease_owner=None, lease_expires_at=None)
+                    .execution_options(synchronize_session=False)
+                )
 
     def mark_failed(
         self, outbox_id: int, error: str, *, permanent: bool, max_attempts: int, retry_in: float
