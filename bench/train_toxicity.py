@@ -13,13 +13,23 @@ Reads the licensed sets in place from ``../shared/data/toxicity`` (never copied 
 
 OLID is NEVER read here (no licence; it is evaluation only, in bench/toxicity_quality.py).
 
-The model: logistic regression (liblinear, L2) on hashed word 1–2-grams and character
-2–5-grams of the model view (``sitewatch.detectors.toxicity.model_view`` + ``model_text``)
-plus one 0/1 feature per toxicity lexicon kind. The classes are weighted to equal total
-weight (the data is 6:1 toxic). Stratified 5-fold cross-validation (by source and label,
-fixed seed) picks the regularization C and the threshold: each held-out post is scored as the
+The sitewatch model: logistic regression (liblinear, L2) on hashed word 1–2-grams and
+character 2–5-grams of the model view (``sitewatch.detectors.toxicity.model_view`` +
+``model_text``) plus one 0/1 feature per toxicity lexicon kind. Each (source, label) cell gets
+the same total weight, so Davidson's 24,783 tweets (83% toxic) do not drown the other sources
+and the hand-written school posts weigh as much as any corpus's negatives.
+
+The ensemble (the offline default): a logistic regression over two features of each text,
+alt-profanity-check's log-odds of ``neutral_text`` and the sitewatch model's log-odds, fitted
+on the sitewatch model's OUT-OF-FOLD log-odds (so it learns how far to trust that model on
+posts it has not seen), with the same weights.
+
+Stratified 5-fold cross-validation (by source and label, fixed seed) picks the regularization
+C (best out-of-fold ensemble score) and both thresholds: each held-out post is scored as the
 detector scores it (the whole post and each sentence, the highest wins) and the threshold
-maximises class-balanced macro-F1 over the out-of-fold scores. Nothing is tuned on OLID.
+maximises the weighted macro-F1 over the out-of-fold scores. Nothing is tuned on OLID. Both
+models ship in one file with their provenance (``meta``; the ensemble's weights under
+``meta["ensemble"]``).
 
 Usage::
 
@@ -32,6 +42,7 @@ import argparse
 import csv
 import datetime as dt
 import hashlib
+import importlib.metadata
 import io
 import json
 import sys
@@ -49,14 +60,20 @@ from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyp
 from sklearn.model_selection import StratifiedGroupKFold  # type: ignore[import-untyped]
 
 from sitewatch.detectors.toxicity import (
+    ENSEMBLE_FEATURES,
     LEXICON_KINDS,
     MODEL_FORMAT,
+    PROB_CLIP,
+    EnsembleModel,
+    ProfanityCheckModel,
     SitewatchModel,
+    StackWeights,
     ToxicityLexicon,
     hashing_kwargs,
     lexicon_features,
     model_text,
     model_view,
+    neutral_text,
     sentence_spans,
 )
 from sitewatch.scan.normalize import normalize
@@ -84,7 +101,8 @@ REQUIRED: Final[tuple[Path, ...]] = (
 
 SEED: Final[int] = 20240917
 FOLDS: Final[int] = 5
-C_GRID: Final[tuple[float, ...]] = (0.5, 1.0, 2.0, 4.0)
+C_GRID: Final[tuple[float, ...]] = (2.0, 4.0, 8.0)
+STACK_C: Final[float] = 1.0
 SPAN_NEGATIVES: bool = True
 MIN_CLEAN_WORDS: Final[int] = 3
 PRUNE_BELOW: Final[float] = 0.02
@@ -417,22 +435,32 @@ def featurize(texts: Sequence[str], lexicon: ToxicityLexicon) -> sp.csr_matrix:
 
 @dataclass
 class Design:
-    """Whole-post features (training) and detector-style candidates (scoring): each post
-    and, when it has several sentences, each sentence, as ``ToxicityDetector`` scores it."""
+    """Detector-style candidates of every row: the post and, when it has several sentences,
+    each sentence, as ``ToxicityDetector`` scores them. Models are fitted on whole posts
+    (``post``) and score a row as the highest of its candidates."""
 
-    posts: sp.csr_matrix
     candidates: sp.csr_matrix
     owner: np.ndarray  # candidate → row index
+    post: np.ndarray  # row → its whole-post candidate
+    pc_logit: np.ndarray  # alt-profanity-check log-odds of each candidate (ensemble feature)
+
+
+def profanity_logits(texts: Sequence[str]) -> np.ndarray:
+    """alt-profanity-check's log-odds of ``model_view`` texts, exactly as ``EnsembleModel``
+    computes its first feature."""
+    prepared = [neutral_text(model_text(t)) for t in texts]
+    p = np.clip(np.asarray(ProfanityCheckModel().predict_raw(prepared)), PROB_CLIP, 1 - PROB_CLIP)
+    return np.asarray(np.log(p / (1.0 - p)))
 
 
 def build_design(rows: Sequence[Row], lexicon: ToxicityLexicon) -> Design:
-    whole: list[str] = []
     cand_texts: list[str] = []
     owner: list[int] = []
+    post: list[int] = []
     for i, row in enumerate(rows):
         text = model_view(normalize(row.text)).text
-        whole.append(text.strip())
         spans = sentence_spans(text)
+        post.append(len(cand_texts))
         cand_texts.append(text.strip())
         owner.append(i)
         if len(spans) > 1:
@@ -440,20 +468,37 @@ def build_design(rows: Sequence[Row], lexicon: ToxicityLexicon) -> Design:
                 cand_texts.append(text[s:e])
                 owner.append(i)
     return Design(
-        posts=featurize(whole, lexicon),
         candidates=featurize(cand_texts, lexicon),
         owner=np.asarray(owner, dtype=np.int64),
+        post=np.asarray(post, dtype=np.int64),
+        pc_logit=profanity_logits(cand_texts),
     )
 
 
 # -- fitting and scoring -----------------------------------------------------------------------
 
 
-def class_weights(y: np.ndarray) -> np.ndarray:
-    """Each class gets half the total weight."""
-    n = len(y)
-    pos = int(y.sum())
-    return np.where(y, n / (2 * pos), n / (2 * (n - pos))).astype(np.float64)
+def source_weights(y: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """Each (source, label) cell gets the same total weight (mean weight 1), so Davidson's
+    24,783 tweets do not drown the other sources and the hand-written school posts count as
+    much as any corpus's negatives."""
+    w = np.zeros(len(y), dtype=np.float64)
+    for source in np.unique(sources):
+        for label in (False, True):
+            cell = (sources == source) & (y == label)
+            if cell.any():
+                w[cell] = 1.0 / cell.sum()
+    return np.asarray(w * len(y) / w.sum())
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
+
+
+def row_max(values: np.ndarray, owner: np.ndarray, n_rows: int) -> np.ndarray:
+    best = np.full(n_rows, -np.inf)
+    np.maximum.at(best, owner, values)
+    return best
 
 
 @dataclass
@@ -461,25 +506,38 @@ class Fitted:
     coef: np.ndarray  # float32, word | char | lexicon
     intercept: float
 
-    def scores(self, design: Design, rows: np.ndarray) -> np.ndarray:
-        """Detector-style probability of each row: max over its candidates."""
-        mask = np.isin(design.owner, rows)
-        z = design.candidates[mask] @ self.coef.astype(np.float64) + self.intercept
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        best = np.full(int(design.owner.max()) + 1, -1.0)
-        np.maximum.at(best, design.owner[mask], p)
-        return np.asarray(best[rows])
+    def decisions(self, design: Design, candidates: np.ndarray) -> np.ndarray:
+        """Log-odds of the given candidates."""
+        z = design.candidates[candidates] @ self.coef.astype(np.float64) + self.intercept
+        return np.asarray(z)
 
 
-def fit(design: Design, y: np.ndarray, rows: np.ndarray, c: float) -> Fitted:
+def fit(design: Design, y: np.ndarray, rows: np.ndarray, c: float, w: np.ndarray) -> Fitted:
     clf = LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=SEED)
-    clf.fit(design.posts[rows], y[rows], sample_weight=class_weights(y[rows]))
+    clf.fit(design.candidates[design.post[rows]], y[rows], sample_weight=w[rows])
     return Fitted(clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0]))
 
 
-def balanced_macro_f1(p: np.ndarray, y: np.ndarray, t: float) -> float:
-    """Macro-F1 with both classes weighted to equal total (no assumption about the prior)."""
-    w = class_weights(y)
+@dataclass
+class Stack:
+    """The ensemble's logistic regression over ``ENSEMBLE_FEATURES``."""
+
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        return _sigmoid(features @ self.coef + self.intercept)
+
+
+def fit_stack(features: np.ndarray, y: np.ndarray, w: np.ndarray) -> Stack:
+    clf = LogisticRegression(C=STACK_C, max_iter=1000)
+    clf.fit(features, y, sample_weight=w)
+    return Stack(clf.coef_.ravel().astype(np.float64), float(clf.intercept_[0]))
+
+
+def balanced_macro_f1(p: np.ndarray, y: np.ndarray, t: float, w: np.ndarray) -> float:
+    """Macro-F1 with each row weighted by ``w`` (``source_weights``: no assumption about
+    either class's prior or any one corpus's share)."""
     flag = p >= t
     tp = float(w[flag & y].sum())
     fp = float(w[flag & ~y].sum())
@@ -490,22 +548,32 @@ def balanced_macro_f1(p: np.ndarray, y: np.ndarray, t: float) -> float:
     return (f1_pos + f1_neg) / 2
 
 
-def best_threshold(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    grid = np.round(np.arange(0.30, 0.991, 0.01), 2)
-    scored = [(balanced_macro_f1(p, y, float(t)), float(t)) for t in grid]
+def best_threshold(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    grid = np.round(np.arange(0.20, 0.951, 0.01), 2)
+    scored = [(balanced_macro_f1(p, y, float(t), w), float(t)) for t in grid]
     f1, t = max(scored)
     return t, f1
 
 
-def macro_f1(p: np.ndarray, y: np.ndarray, t: float) -> float:
-    flag = p >= t
-    tp = int((flag & y).sum())
-    fp = int((flag & ~y).sum())
-    fn = int((~flag & y).sum())
-    tn = int((~flag & ~y).sum())
+def macro_f1(flags: np.ndarray, y: np.ndarray) -> float:
+    tp = int((flags & y).sum())
+    fp = int((flags & ~y).sum())
+    fn = int((~flags & y).sum())
+    tn = int((~flags & ~y).sum())
     f1_pos = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
     f1_neg = 2 * tn / (2 * tn + fn + fp) if tn else 0.0
     return (f1_pos + f1_neg) / 2
+
+
+@dataclass
+class Scored:
+    """One system's out-of-fold row probabilities and thresholds."""
+
+    oof: np.ndarray  # detector-style out-of-fold probability of every row
+    fold_thresholds: list[float]  # fold k's: picked on the other folds' out-of-fold scores
+    threshold: float  # picked on all out-of-fold scores (the shipped one)
+    balanced_f1: float
+    by_source: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -513,11 +581,10 @@ class CrossValidation:
     c: float
     fold_of_row: np.ndarray
     models: list[Fitted]
-    thresholds: list[float]  # fold k's: picked on the out-of-fold scores of the other folds
-    oof: np.ndarray  # detector-style out-of-fold probability of every row
-    threshold: float  # picked on all out-of-fold scores (the shipped model's)
-    balanced_f1: float
-    by_source: dict[str, dict[str, float]] = field(default_factory=dict)
+    stacks: list[Stack]  # fold k's: fitted on the other folds' out-of-fold features
+    sitewatch: Scored
+    ensemble: Scored
+    oof_logit: np.ndarray  # candidate-level out-of-fold sitewatch log-odds
 
 
 def folds(rows: Sequence[Row]) -> np.ndarray:
@@ -530,40 +597,63 @@ def folds(rows: Sequence[Row]) -> np.ndarray:
     return fold_of_row
 
 
-def cross_validate(rows: Sequence[Row], design: Design, c: float) -> CrossValidation:
-    y = np.array([r.toxic for r in rows])
-    fold_of_row = folds(rows)
-    oof = np.zeros(len(rows))
-    models: list[Fitted] = []
-    for k in range(FOLDS):
-        train = np.flatnonzero(fold_of_row != k)
-        test = np.flatnonzero(fold_of_row == k)
-        model = fit(design, y, train, c)
-        oof[test] = model.scores(design, test)
-        models.append(model)
-    threshold, f1 = best_threshold(oof, y)
+def score_oof(
+    oof: np.ndarray, y: np.ndarray, w: np.ndarray, fold_of_row: np.ndarray, sources: np.ndarray
+) -> Scored:
+    threshold, f1 = best_threshold(oof, y, w)
     thresholds = [
-        best_threshold(oof[fold_of_row != k], y[fold_of_row != k])[0] for k in range(FOLDS)
+        best_threshold(oof[fold_of_row != k], y[fold_of_row != k], w[fold_of_row != k])[0]
+        for k in range(FOLDS)
     ]
-    sources = np.array([r.source for r in rows])
+    flags = np.zeros(len(y), dtype=bool)
+    for k in range(FOLDS):
+        in_k = fold_of_row == k
+        flags[in_k] = oof[in_k] >= thresholds[k]
     by_source: dict[str, dict[str, float]] = {}
     for source in sorted(set(sources)):
         m = sources == source
-        fold_flags = np.zeros(int(m.sum()), dtype=bool)
-        for k in range(FOLDS):
-            in_k = fold_of_row[m] == k
-            fold_flags[in_k] = oof[m][in_k] >= thresholds[k]
-        ys = y[m]
+        ys, fs = y[m], flags[m]
         entry = {
             "rows": float(m.sum()),
             "toxic": float(ys.sum()),
-            "recall": float((fold_flags & ys).sum() / max(1, ys.sum())),
-            "specificity": float((~fold_flags & ~ys).sum() / max(1, (~ys).sum())),
+            "recall": float((fs & ys).sum() / max(1, ys.sum())),
+            "specificity": float((~fs & ~ys).sum() / max(1, (~ys).sum())),
+            "flagged": float(fs.sum()),
         }
         if 0 < ys.sum() < len(ys):
-            entry["macro_f1"] = macro_f1(fold_flags.astype(float), ys, 0.5)
+            entry["macro_f1"] = macro_f1(fs, ys)
         by_source[source] = {k: round(v, 4) for k, v in entry.items()}
-    return CrossValidation(c, fold_of_row, models, thresholds, oof, threshold, f1, by_source)
+    return Scored(oof, thresholds, threshold, f1, by_source)
+
+
+def cross_validate(rows: Sequence[Row], design: Design, c: float) -> CrossValidation:
+    y = np.array([r.toxic for r in rows])
+    sources = np.array([r.source for r in rows])
+    w = source_weights(y, sources)
+    fold_of_row = folds(rows)
+    cand_fold = fold_of_row[design.owner]
+    oof_logit = np.zeros(len(design.owner))
+    models: list[Fitted] = []
+    for k in range(FOLDS):
+        model = fit(design, y, np.flatnonzero(fold_of_row != k), c, w)
+        held = np.flatnonzero(cand_fold == k)
+        oof_logit[held] = model.decisions(design, held)
+        models.append(model)
+    n = len(rows)
+    sitewatch = score_oof(row_max(_sigmoid(oof_logit), design.owner, n), y, w, fold_of_row, sources)
+    # The ensemble: fold k's stacker is fitted on the whole-post features of the other folds
+    # (their out-of-fold sitewatch log-odds) and scores fold k's candidates.
+    features = np.column_stack([design.pc_logit, oof_logit])
+    stack_oof = np.zeros(len(design.owner))
+    stacks: list[Stack] = []
+    for k in range(FOLDS):
+        train = np.flatnonzero(fold_of_row != k)
+        stack = fit_stack(features[design.post[train]], y[train], w[train])
+        held = cand_fold == k
+        stack_oof[held] = stack.probability(features[held])
+        stacks.append(stack)
+    ensemble = score_oof(row_max(stack_oof, design.owner, n), y, w, fold_of_row, sources)
+    return CrossValidation(c, fold_of_row, models, stacks, sitewatch, ensemble, oof_logit)
 
 
 def model_arrays(fitted: Fitted, threshold: float, meta: dict[str, Any]) -> dict[str, Any]:
@@ -586,19 +676,56 @@ def model_arrays(fitted: Fitted, threshold: float, meta: dict[str, Any]) -> dict
     return arrays
 
 
-def fold_models(folder: Path, c: float) -> tuple[list[Row], np.ndarray, list[SitewatchModel]]:
-    """The cross-validation models (fold k's trained without fold k, its threshold picked on
-    the other folds) for bench/toxicity_quality.py's Davidson cross-validated line."""
+def ensemble_meta(stack: Stack, threshold: float) -> dict[str, Any]:
+    return {
+        "features": list(ENSEMBLE_FEATURES),
+        "coef": [round(float(v), 6) for v in stack.coef],
+        "intercept": round(stack.intercept, 6),
+        "threshold": threshold,
+    }
+
+
+@dataclass
+class FoldModels:
+    """bench/toxicity_quality.py's cross-validated lines: fold k's models never saw fold k."""
+
+    rows: list[Row]
+    fold_of_row: np.ndarray
+    sitewatch: list[SitewatchModel]
+    ensemble: list[EnsembleModel]
+    c: float
+
+
+def fold_models(folder: Path, c: float) -> FoldModels:
+    """Fold k's sitewatch model trained without fold k (its threshold picked on the other
+    folds) and fold k's ensemble (that model plus a stacker fitted on the other folds)."""
     rows, _ = load_training(folder)
     lexicon = ToxicityLexicon.load()
     design = build_design(rows, lexicon)
     cv = cross_validate(rows, design, c)
-    meta = {"format": MODEL_FORMAT, "hashing": HASHING}
-    models = [
-        SitewatchModel.from_arrays(model_arrays(m, t, meta))
-        for m, t in zip(cv.models, cv.thresholds, strict=True)
-    ]
-    return rows, cv.fold_of_row, models
+    sitewatch: list[SitewatchModel] = []
+    ensemble: list[EnsembleModel] = []
+    for k in range(FOLDS):
+        meta = {
+            "format": MODEL_FORMAT,
+            "hashing": HASHING,
+            "ensemble": ensemble_meta(cv.stacks[k], cv.ensemble.fold_thresholds[k]),
+        }
+        model = SitewatchModel.from_arrays(
+            model_arrays(cv.models[k], cv.sitewatch.fold_thresholds[k], meta)
+        )
+        sitewatch.append(model)
+        ensemble.append(
+            EnsembleModel(
+                model,
+                StackWeights(
+                    tuple(float(v) for v in cv.stacks[k].coef),
+                    cv.stacks[k].intercept,
+                    cv.ensemble.fold_thresholds[k],
+                ),
+            )
+        )
+    return FoldModels(rows, cv.fold_of_row, sitewatch, ensemble, c)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -624,11 +751,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     rows, dropped = load_training(args.data)
     y = np.array([r.toxic for r in rows])
+    sources = np.array([r.source for r in rows])
+    w = source_weights(y, sources)
     lexicon = ToxicityLexicon.load()
     design = build_design(rows, lexicon)
     print(
         f"{len(rows)} rows ({int(y.sum())} toxic), {design.candidates.shape[0]} scored "
-        f"candidates, {design.posts.shape[1]} features; dropped {dropped} "
+        f"candidates, {design.candidates.shape[1]} features; dropped {dropped} "
         f"[{time.perf_counter() - started:.0f}s]",
         flush=True,
     )
@@ -638,17 +767,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         cv = cross_validate(rows, design, c)
         results.append(cv)
         print(
-            f"  C {c:g}: out-of-fold balanced macro-F1 {cv.balanced_f1:.4f} at threshold "
-            f"{cv.threshold:.2f}; by source {json.dumps(cv.by_source)} "
-            f"[{time.perf_counter() - started:.0f}s]",
+            f"  C {c:g}: out-of-fold balanced macro-F1 sitewatch {cv.sitewatch.balanced_f1:.4f} "
+            f"at {cv.sitewatch.threshold:.2f}, ensemble {cv.ensemble.balanced_f1:.4f} at "
+            f"{cv.ensemble.threshold:.2f}; ensemble by source "
+            f"{json.dumps(cv.ensemble.by_source)} [{time.perf_counter() - started:.0f}s]",
             flush=True,
         )
-    best = max(results, key=lambda r: (r.balanced_f1, -r.c))
-    final = fit(design, y, np.arange(len(rows)), best.c)
-    sources = sorted({r.source for r in rows})
+    best = max(results, key=lambda r: (r.ensemble.balanced_f1, -r.c))
+    final = fit(design, y, np.arange(len(rows)), best.c, w)
+    features = np.column_stack([design.pc_logit, best.oof_logit])
+    stack = fit_stack(features[design.post], y, w)
+    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     meta: dict[str, Any] = {
         "format": MODEL_FORMAT,
-        "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        "created": created,
         "seed": SEED,
         "hashing": HASHING,
         "lexicon_features": list(LEXICON_KINDS),
@@ -658,30 +790,53 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "rows": sum(r.source == s for r in rows),
                 "toxic": sum(r.source == s and r.toxic for r in rows),
             }
-            for s in sources
+            for s in sorted(set(sources))
         },
         "excluded": {
             "olid": "never read (no licence; evaluation only)",
             "toxic_spans_test": "held out for evaluation; identical texts dropped from training",
             "dropped_rows": dropped,
         },
+        "weighting": "each (source, label) cell the same total weight",
         "regularization_c": best.c,
-        "threshold": best.threshold,
+        "threshold": best.sitewatch.threshold,
         "threshold_rule": (
-            f"max class-balanced macro-F1 of {FOLDS}-fold out-of-fold scores (whole post and "
-            "each sentence, highest wins) on the training data; never OLID"
+            f"max source-and-label-balanced macro-F1 of {FOLDS}-fold out-of-fold scores (whole "
+            "post and each sentence, highest wins) on the training data; never OLID"
         ),
         "cv": {
             "folds": FOLDS,
             "stratified_by": "source and label",
-            "balanced_macro_f1": round(best.balanced_f1, 4),
-            "c_grid": {f"{r.c:g}": round(r.balanced_f1, 4) for r in results},
-            "by_source": best.by_source,
+            "balanced_macro_f1": round(best.sitewatch.balanced_f1, 4),
+            "c_grid": {
+                f"{r.c:g}": {
+                    "sitewatch": round(r.sitewatch.balanced_f1, 4),
+                    "ensemble": round(r.ensemble.balanced_f1, 4),
+                }
+                for r in results
+            },
+            "c_rule": "max out-of-fold balanced macro-F1 of the ensemble",
+            "by_source": best.sitewatch.by_source,
+        },
+        "ensemble": {
+            **ensemble_meta(stack, best.ensemble.threshold),
+            "fitted_on": (
+                "whole-post features of every training row: alt-profanity-check log-odds of "
+                "neutral_text and the out-of-fold sitewatch log-odds; logistic regression "
+                f"(C {STACK_C:g}) with the same source-and-label weights"
+            ),
+            "threshold_rule": (
+                "max source-and-label-balanced macro-F1 of the out-of-fold ensemble scores "
+                "(fold k's stacker fitted on the other folds); never OLID"
+            ),
+            "balanced_macro_f1": round(best.ensemble.balanced_f1, 4),
+            "by_source": best.ensemble.by_source,
+            "alt_profanity_check": importlib.metadata.version("alt-profanity-check"),
         },
         "pruned_below": PRUNE_BELOW,
         "sklearn": sklearn.__version__,
     }
-    arrays = model_arrays(final, best.threshold, meta)
+    arrays = model_arrays(final, best.sitewatch.threshold, meta)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -689,7 +844,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     digest = hashlib.sha256(buffer.getvalue()).hexdigest()
     kept = int(arrays["word_index"].size + arrays["char_index"].size)
     print(f"wrote {args.out} ({len(buffer.getvalue()) / 1e6:.2f} MB, sha256 {digest[:16]}…)")
-    print(f"  weights kept {kept} of {design.posts.shape[1] - len(LEXICON_KINDS)} hashed")
+    print(f"  weights kept {kept} of {design.candidates.shape[1] - len(LEXICON_KINDS)} hashed")
     print(
         "  lexicon weights",
         dict(zip(LEXICON_KINDS, np.round(arrays["lex_coef"], 3).tolist(), strict=True)),

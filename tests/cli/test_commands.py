@@ -188,7 +188,8 @@ def test_scan_stdin_and_roster_and_table(tmp_path: Path, roster_file: Path) -> N
 
 def test_models_shows_the_active_backend(tmp_path: Path) -> None:
     out = invoke("models", "--config", str(REPO / "config" / "demo.toml")).output
-    assert "toxicity backend: profanity_check" in out
+    assert "toxicity backend: ensemble" in out
+    assert "the offline default" in out and "never OLID" in out
     config = tmp_path / "c.toml"
     config.write_text(
         '[detection.toxicity]\nbackend = "detoxify"\ncheckpoint = "nope.ckpt"\n'

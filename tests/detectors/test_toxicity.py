@@ -21,16 +21,22 @@ from sitewatch.detectors.base import DetectorContext
 from sitewatch.detectors.toxicity import (
     DEFAULT_THRESHOLDS,
     DETOXIFY_LABELS,
+    ENSEMBLE_FEATURES,
+    ENSEMBLE_THRESHOLD,
     LABEL_CATEGORIES,
     LEXICON_CATEGORIES,
     LEXICON_KINDS,
     LEXICON_SCORES,
     MODEL_FILE,
+    MODEL_FORMAT,
     MODEL_META_KEYS,
     SITEWATCH_THRESHOLD,
     DetoxifyModel,
+    EnsembleModel,
+    MildWords,
     ProfanityCheckModel,
     SitewatchModel,
+    StackWeights,
     ToxicityDetector,
     ToxicityLexicon,
     ToxicitySettings,
@@ -38,9 +44,11 @@ from sitewatch.detectors.toxicity import (
     compile_lexicon_entry,
     describe_backend,
     load_lexicon,
+    load_mild_words,
     load_self_harm_phrases,
     model_text,
     model_view,
+    neutral_text,
     read_model_meta,
     sentence_spans,
     toxicity_settings,
@@ -52,7 +60,7 @@ from sitewatch.scan.severity import SeverityPolicy
 from sitewatch.typing import Detector
 
 EXPLANATION = re.compile(
-    r"^toxicity model (sitewatch|profanity_check|detoxify|fake): [a-z_]+ \d\.\d\d "
+    r"^toxicity model (ensemble|sitewatch|profanity_check|detoxify|fake): [a-z_]+ \d\.\d\d "
     r"\(threshold \d\.\d\d\)"
     r"(, sentence \d+ of \d+)?$"
 )
@@ -72,15 +80,17 @@ def categories(findings: Sequence[Finding]) -> list[str]:
 @pytest.fixture(scope="module")
 def profanity() -> ToxicityDetector:
     """The model alone (lexicon off): these rows pin profanity_check's own behaviour."""
-    detector = ToxicityDetector(ToxicitySettings(lexicon=False), ProfanityCheckModel())
+    settings = ToxicitySettings(backend="profanity_check", lexicon=False)
+    detector = ToxicityDetector(settings, ProfanityCheckModel())
     detector.load()
     return detector
 
 
 @pytest.fixture(scope="module")
-def offline_default() -> ToxicityDetector:
-    """The offline default as shipped: profanity_check plus the word lists."""
-    detector = ToxicityDetector(ToxicitySettings(), ProfanityCheckModel())
+def previous_default() -> ToxicityDetector:
+    """The previous offline default: profanity_check plus the word lists."""
+    settings = ToxicitySettings(backend="profanity_check")
+    detector = ToxicityDetector(settings, ProfanityCheckModel())
     detector.load()
     return detector
 
@@ -132,14 +142,14 @@ def test_profanity_check_rows(profanity: ToxicityDetector, text: str, expected: 
         assert text[f.start : f.end] == text.strip()  # one sentence: the whole trimmed post
 
 
-# -- the offline default: model plus lexicon ---------------------------------------------------
+# -- profanity_check plus lexicon (the previous default) ---------------------------------------
 
 LEXICON_EXPLANATION = re.compile(
     r"^toxicity lexicon: (threat|identity_attack|sexual|targeting|insult|profanity) entry #\d+$"
 )
 
 # (post, categories, incident?) — incident = any finding medium or above by the default policy.
-DEFAULT_ROWS = [
+PREVIOUS_DEFAULT_ROWS = [
     ("you are a stupid idiot", ["content.insult", "content.profanity", "content.toxicity"], True),
     (
         "@USER you're such a moron",
@@ -173,11 +183,11 @@ DEFAULT_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected", "incident"), DEFAULT_ROWS)
-def test_offline_default_rows(
-    offline_default: ToxicityDetector, text: str, expected: list[str], incident: bool
+@pytest.mark.parametrize(("text", "expected", "incident"), PREVIOUS_DEFAULT_ROWS)
+def test_previous_default_rows(
+    previous_default: ToxicityDetector, text: str, expected: list[str], incident: bool
 ) -> None:
-    findings = scan(offline_default, text)
+    findings = scan(previous_default, text)
     assert categories(findings) == expected
     policy = SeverityPolicy()
     assert any(policy.apply(f).severity.is_incident for f in findings) is incident
@@ -289,6 +299,195 @@ def test_offsets_point_into_the_original_text(profanity: ToxicityDetector) -> No
     assert {text[f.start : f.end] for f in findings} == {"ｙｏｕ ａｒｅ ａ ｓｔｕｐｉｄ ｉｄｉｏｔ"}
 
 
+# -- the offline default: the ensemble ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ensemble() -> ToxicityDetector:
+    """The offline default as shipped: the ensemble plus the word lists and self-harm phrases."""
+    settings = ToxicitySettings()
+    model = build_model(settings)
+    assert isinstance(model, EnsembleModel)
+    detector = ToxicityDetector(settings, model)
+    detector.load()
+    return detector
+
+
+CRITICAL = "critical"
+INCIDENT = "incident"  # medium or high
+DIGEST = "digest"  # low or info: logged, in the daily digest, no e-mail
+NONE = "none"  # no finding at all
+
+# (post, categories, outcome): the highest severity after the default policy.
+ENSEMBLE_ROWS = [
+    ("you are a stupid idiot", ["content.insult", "content.profanity", "content.toxicity"],
+     INCIDENT),
+    ("@USER you're such a moron", ["content.insult", "content.profanity", "content.toxicity"],
+     INCIDENT),
+    ("shut up loser", ["content.insult", "content.profanity", "content.toxicity"], INCIDENT),
+    ("he is a clown", ["content.insult", "content.profanity", "content.toxicity"], INCIDENT),
+    ("you damn idiot", ["content.insult", "content.profanity", "content.toxicity"], INCIDENT),
+    ("what the sh1t", ["content.profanity", "content.toxicity"], INCIDENT),
+    ("this is f u c k i n g annoying", ["content.profanity", "content.toxicity"], INCIDENT),
+    ("these hoes aint loyal", ["content.insult", "content.profanity", "content.toxicity"],
+     INCIDENT),  # "hoe" is mild only next to garden words
+    ("send nudes", ["content.sexual"], INCIDENT),  # high, from the sexual word list
+    # threats and self-harm: critical
+    ("I will kill you", ["content.profanity", "content.threat", "content.toxicity"], CRITICAL),
+    ("im gonna shoot up the school", ["content.profanity", "content.threat", "content.toxicity"],
+     CRITICAL),
+    ("someone should shoot that teacher",
+     ["content.profanity", "content.threat", "content.toxicity"], CRITICAL),
+    ("i hope he dies", ["content.threat"], CRITICAL),
+    ("kys loser", ["content.insult", "content.profanity", "content.self_harm",
+                   "content.toxicity"], CRITICAL),
+    ("I want to die", ["content.self_harm"], CRITICAL),
+    ("sometimes I cut myself", ["content.self_harm"], CRITICAL),
+    # mild words alone: crude language for the digest, never an incident
+    ("damn that was close", ["content.profanity"], DIGEST),
+    ("Hell yeah we won", ["content.profanity"], DIGEST),
+    ("That drumline was sick!", ["content.profanity"], DIGEST),
+    ("Garden club: bring a hoe and gloves", ["content.insult", "content.profanity"], DIGEST),
+    ("Shoot your shot at tryouts", ["content.profanity"], DIGEST),
+    # Known false positive: a bare insult word about a thing scores 0.71 and files an
+    # incident (the word list alone makes it a low finding).
+    ("the quiz was dumb", ["content.insult", "content.profanity", "content.toxicity"], INCIDENT),
+    # no-match rows: school slang, sports, music, clubs, announcements
+    ("Our drumline killed it at regionals!", [], NONE),
+    ("The choir killed it tonight", [], NONE),
+    ("The defense crushed it tonight", [], NONE),
+    ("She shot 8 for 10 from the line tonight", [], NONE),
+    ("We're going to destroy Central on Friday", [], NONE),
+    ("Killer solo by the sax section", [], NONE),
+    ("Suicide drills at practice today, ouch", [], NONE),
+    ("Ho ho ho, merry Christmas from the choir", [], NONE),
+    ("Trash pickup volunteers meet at 8", [], NONE),
+    ("The GSA club meets Tuesday in room 204", [], NONE),
+    ("Our gay and lesbian alumni panel is Thursday", [], NONE),
+    ("The Black Student Union meets at lunch", [], NONE),
+    ("Email @coach with questions about the bus", [], NONE),
+    ("Great win tonight, Lakeview band! Proud of every one of you.", [], NONE),
+    ("Band practice moved to 4pm. Bring your music folders.", [], NONE),
+    ("The school board will vote on the budget and the new tax levy Monday", [], NONE),
+    ("", [], NONE),
+]  # fmt: skip
+
+
+def outcome(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return NONE
+    worst = max(SeverityPolicy().apply(f).severity for f in findings)
+    if worst is Severity.CRITICAL:
+        return CRITICAL
+    return INCIDENT if worst.is_incident else DIGEST
+
+
+@pytest.mark.parametrize(("text", "expected", "result"), ENSEMBLE_ROWS)
+def test_ensemble_rows(
+    ensemble: ToxicityDetector, text: str, expected: list[str], result: str
+) -> None:
+    findings = scan(ensemble, text)
+    assert categories(findings) == expected
+    assert outcome(findings) == result
+    for f in findings:
+        assert f.detector == "toxicity"
+        assert 0 <= f.start < f.end <= len(text)
+        assert 0.0 <= f.score <= 1.0
+        assert (
+            EXPLANATION.match(f.explanation)
+            or LEXICON_EXPLANATION.match(f.explanation)
+            or f.explanation.startswith("self-harm phrase list: entry #")
+        ), f.explanation
+        if f.explanation.startswith("toxicity model"):
+            assert f.explanation.startswith("toxicity model ensemble: ")
+            assert f"(threshold {ENSEMBLE_THRESHOLD:.2f})" in f.explanation
+        for word in text.split():  # explanations never quote the post
+            if len(word) > 3:
+                assert word.lower() not in f.explanation.lower()
+
+
+def test_ensemble_is_the_stacked_formula(ensemble: ToxicityDetector) -> None:
+    """p = sigmoid(a · logit(alt-profanity-check of neutral_text) + b · sitewatch log-odds + c),
+    with a, b, c from the shipped file."""
+    model = ensemble.model
+    assert isinstance(model, EnsembleModel)
+    weights = StackWeights.from_meta(read_model_meta())
+    assert model.weights == weights
+    assert model.threshold == pytest.approx(ENSEMBLE_THRESHOLD)
+    texts = [model_view(normalize(t)).text for t in ("@Sam you idiot http://x.co", "go band")]
+    raw = ProfanityCheckModel().predict_raw([neutral_text(model_text(t)) for t in texts])
+    logits = model.sitewatch.decision(texts)
+    for text, p_raw, z_b, scores in zip(texts, raw, logits, model.predict(texts), strict=True):
+        p = min(max(p_raw, 1e-4), 1 - 1e-4)
+        z = weights.coef[0] * math.log(p / (1 - p)) + weights.coef[1] * z_b + weights.intercept
+        assert scores["profanity"] == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-9), text
+        assert scores["toxicity"] == pytest.approx(scores["profanity"], abs=1e-9)  # no mild word
+    assert model.predict([]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("damn that was close", "____ that was close"),
+        ("what the hell, that was sick", "what the ____, that was ____"),
+        ("we killed it tonight", "we _________ tonight"),
+        ("shoot your shot", "_______________"),
+        ("bring a hoe and a rake", "bring a ___ and a rake"),
+        ("these hoes aint loyal", "these hoes aint loyal"),  # no garden word: not mild
+        ("sickle and shellfish", "sickle and shellfish"),  # whole words only
+        ("§hell is here", "§hell is here"),  # an @handle is not a word
+    ],
+)
+def test_mild_words_are_blanked_in_place(text: str, masked: str) -> None:
+    out = MildWords.load().mask(text)
+    assert len(out) == len(text)  # offsets still hold
+    assert out == masked.replace("_", " ")
+
+
+def test_mild_word_list_ships_as_data() -> None:
+    entries = load_mild_words()
+    assert any(e.startswith("damn") for e in entries)
+    assert any(" @ " in e and e.startswith("hoe") for e in entries)
+    for phrase in ("kill", "shoot", "idiot", "fuck"):  # never mild on their own
+        assert MildWords(entries).mask(phrase) == phrase
+    with pytest.raises(ConfigError, match=r"toxicity_mild\.txt"):
+        MildWords(["[a|b"])
+
+
+def test_neutral_text_drops_generic_handles_and_links() -> None:
+    assert neutral_text("§user you are an idiot url") == "you are an idiot"
+    assert neutral_text("curling is fun") == "curling is fun"
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {},
+        {"ensemble": {"features": ["x"], "coef": [1.0], "intercept": 0.0, "threshold": 0.5}},
+        {"ensemble": {"features": list(ENSEMBLE_FEATURES), "coef": [1.0], "intercept": 0,
+                      "threshold": 0.5}},
+        {"ensemble": {"features": list(ENSEMBLE_FEATURES), "coef": "ab", "intercept": 0,
+                      "threshold": 0.5}},
+    ],
+)  # fmt: skip
+def test_unusable_ensemble_weights_are_a_config_error(meta: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError, match="no usable ensemble weights"):
+        StackWeights.from_meta(meta)
+
+
+def test_ensemble_provenance() -> None:
+    meta = read_model_meta()
+    entry = meta["ensemble"]
+    assert tuple(entry["features"]) == ENSEMBLE_FEATURES
+    assert entry["threshold"] == pytest.approx(ENSEMBLE_THRESHOLD)
+    assert len(entry["coef"]) == len(ENSEMBLE_FEATURES)
+    assert all(c > 0 for c in entry["coef"])  # both models push the same way
+    assert "never OLID" in entry["threshold_rule"] and "out-of-fold" in entry["fitted_on"]
+    assert 0.0 < entry["balanced_macro_f1"] <= 1.0
+    assert set(entry["by_source"]) == set(meta["training_rows"])
+    assert entry["alt_profanity_check"]
+
+
 # -- sitewatch's own model (data/toxicity_model.npz) -------------------------------------------
 
 
@@ -324,7 +523,7 @@ def test_sitewatch_model_ships_small_and_loads_fast(sitewatch_model: SitewatchMo
 def test_sitewatch_model_provenance() -> None:
     meta = read_model_meta()
     assert set(MODEL_META_KEYS) <= set(meta)
-    assert meta["format"] == 1
+    assert meta["format"] == MODEL_FORMAT == 2
     assert meta["threshold"] == pytest.approx(SITEWATCH_THRESHOLD)
     names = {d["name"] for d in meta["datasets"]}
     assert names == {"davidson", "toxic_spans", "jigsaw_sample", "school_benign"}
@@ -339,11 +538,11 @@ def test_sitewatch_model_provenance() -> None:
 
 # Pinned outputs of the shipped file: a retrained model must update these on purpose.
 SITEWATCH_PINNED = [
-    ("you are a stupid idiot", 0.9981),
-    ("Great win tonight, Lakeview band!", 0.0073),
-    ("@coach the bus leaves at 3", 0.0156),
-    ("what the sh1t", 0.6879),
-    ("Our drumline killed it at regionals!", 0.0432),
+    ("you are a stupid idiot", 0.9998),
+    ("Great win tonight, Lakeview band!", 0.0011),
+    ("@coach the bus leaves at 3", 0.0048),
+    ("what the sh1t", 0.8427),
+    ("Our drumline killed it at regionals!", 0.0192),
 ]
 
 
@@ -374,7 +573,7 @@ SITEWATCH_ROWS = [
     ("I will kill you", ["content.threat", "content.toxicity"], True),
     ("im gonna shoot up the school", ["content.threat", "content.toxicity"], True),
     ("what the sh1t", ["content.profanity", "content.toxicity"], True),
-    ("he is a clown", ["content.insult"], True),  # the model misses it; targeting finds it
+    ("he is a clown", ["content.insult", "content.toxicity"], True),
     ("send nudes", ["content.sexual"], True),
     ("the quiz was dumb", ["content.insult"], False),  # bare word: low
     # no-match rows: school slang, sports, music, clubs, announcements
@@ -384,7 +583,6 @@ SITEWATCH_ROWS = [
     ("Our drumline killed it at regionals!", [], False),
     ("The choir killed it tonight", [], False),
     ("The defense crushed it tonight", [], False),
-    ("Shoot your shot at tryouts", [], False),
     ("Kill the lights for the finale", [], False),
     ("We're going to destroy Central on Friday", [], False),
     ("Killer solo by the sax section", [], False),
@@ -399,11 +597,11 @@ SITEWATCH_ROWS = [
     ("The Black Student Union meets at lunch", [], False),
     ("The school board will vote on the budget and the new tax levy Monday", [], False),
     ("Email @coach with questions about the bus", [], False),
-    # Known false positives of this backend (why it is not the default for these rows):
-    # Davidson's slang sense of "hoe" and casual "damn" outweigh the hand-written benign
-    # posts; profanity_check's default keeps both out of the incident queue.
+    # Known false positives of this backend alone (the ensemble masks these mild words and
+    # idioms): Davidson's slang sense of "hoe", "shoot" and casual "damn".
     ("Garden club: bring a hoe and gloves", ["content.insult", "content.toxicity"], True),
-    ("damn that was close", ["content.toxicity"], True),
+    ("Shoot your shot at tryouts", ["content.toxicity"], False),  # 0.496: low, barely
+    ("damn that was close", ["content.toxicity"], False),  # 0.45: a low finding
 ]
 
 
@@ -633,7 +831,12 @@ def test_sentence_spans() -> None:
 
 def test_settings_defaults_and_merge() -> None:
     s = ToxicitySettings()
-    assert s.backend == "profanity_check"
+    assert s.backend == "ensemble"
+    assert s.effective_thresholds() == {
+        "toxicity": ENSEMBLE_THRESHOLD,
+        "profanity": ENSEMBLE_THRESHOLD,
+    }
+    s = ToxicitySettings(backend="profanity_check")
     assert s.effective_thresholds() == {"profanity": 0.8, "toxicity": 0.95}
     s = ToxicitySettings(backend="detoxify", thresholds={"threat": 0.3})
     assert s.effective_thresholds()["threat"] == 0.3
@@ -672,13 +875,16 @@ def test_reads_settings_defensively() -> None:
     assert toxicity_settings(fake_settings({"backend": "none"})).backend == "none"
     assert toxicity_settings(fake_settings(ToxicitySettings(batch_size=4))).batch_size == 4
     detector = ToxicityDetector.from_context(DetectorContext(Settings()))
-    assert detector.backend == "profanity_check"
+    assert detector.backend == "ensemble"
+    assert isinstance(detector.model, EnsembleModel)
 
 
 def test_describe_backend_default_and_none() -> None:
     name, why = describe_backend(Settings())
-    assert name == "profanity_check"
-    assert "default" in why
+    assert name == "ensemble"
+    assert why.startswith("default (no [detection.toxicity]): ")
+    assert "the offline default" in why and "never OLID" in why and MODEL_FILE in why
+    assert f"ensemble threshold {ENSEMBLE_THRESHOLD:.2f}" in why
     assert "not in detection.detectors" not in why  # on by default
     _, why = describe_backend(fake_settings({"backend": "none"}, detectors=["email"]))
     assert "not in detection.detectors" in why

@@ -1,15 +1,22 @@
 """Inappropriate content: a toxicity model scores the post, a phrase list finds self-harm.
 
-Three real backends behind one small protocol (``ToxicityModel``):
+Four real backends behind one small protocol (``ToxicityModel``):
 
+* ``ensemble`` (the offline default): a small logistic regression over two model scores, the
+  log-odds of alt-profanity-check and of sitewatch's own model below, fitted out-of-fold on
+  the training corpora by ``bench/train_toxicity.py`` (never OLID) and shipped in the same
+  ``data/toxicity_model.npz`` (``meta["ensemble"]``). It reports two labels: ``toxicity``
+  scored with the mild words of ``data/toxicity_mild.txt`` ("damn", "hell", "sick", garden
+  "hoe") masked, so mild words alone never make a sponsor incident, and ``profanity`` (crude
+  language, a low digest finding) scored on the whole text.
 * ``sitewatch``: sitewatch's own logistic regression on hashed word and character n-grams
   plus lexicon features, trained by ``bench/train_toxicity.py`` on licensed data (never OLID)
   and shipped as ``data/toxicity_model.npz`` with its provenance. One probability, reported
   as ``toxicity``; the word lists supply insult, threat, identity attack, sexual, profanity.
-* ``profanity_check`` (the offline default): alt-profanity-check's linear model, shipped
-  inside the package. One probability, reported as both ``profanity`` and ``toxicity``; the
-  defaults give them different thresholds so a mildly crude post is a low (digest) finding
-  and only a clearly abusive one becomes a medium incident.
+* ``profanity_check``: alt-profanity-check's linear model, shipped inside the package (the
+  offline default before the ensemble). One probability, reported as both ``profanity`` and
+  ``toxicity``; the defaults give them different thresholds so a mildly crude post is a low
+  (digest) finding and only a clearly abusive one becomes a medium incident.
 * ``detoxify``: a Detoxify checkpoint loaded from local files only (``checkpoint`` and
   ``huggingface_config_path``); sitewatch never downloads a model. A configured but broken
   Detoxify setup is a ``ConfigError``, never a silent fall-back to another backend.
@@ -63,14 +70,20 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
+    "ENSEMBLE_FEATURES",
+    "ENSEMBLE_THRESHOLD",
     "LABEL_CATEGORIES",
     "LEXICON_CATEGORIES",
     "LEXICON_KINDS",
     "LEXICON_SCORES",
+    "PROB_CLIP",
     "DetoxifyModel",
+    "EnsembleModel",
     "LexiconHit",
+    "MildWords",
     "ProfanityCheckModel",
     "SitewatchModel",
+    "StackWeights",
     "ToxicityDetector",
     "ToxicityLexicon",
     "ToxicityModel",
@@ -79,13 +92,15 @@ __all__ = [
     "compile_lexicon_entry",
     "describe_backend",
     "load_lexicon",
+    "load_mild_words",
     "load_self_harm_phrases",
     "model_text",
     "model_view",
+    "neutral_text",
     "sentence_spans",
 ]
 
-Backend = Literal["sitewatch", "profanity_check", "detoxify", "none"]
+Backend = Literal["ensemble", "sitewatch", "profanity_check", "detoxify", "none"]
 Resolver = Callable[[str], Path]
 
 # Model label → finding category (ARCHITECTURE section 5). Labels a checkpoint has beyond
@@ -101,16 +116,20 @@ LABEL_CATEGORIES: Final[Mapping[str, str]] = {
     "sexual_explicit": "content.sexual",
 }
 
-SITEWATCH_THRESHOLD: Final[float] = 0.49
-"""The shipped model's threshold (``meta.threshold`` in the npz; a test keeps them equal):
-picked by bench/train_toxicity.py on out-of-fold scores of the training data, never OLID.
-Measured (bench/toxicity_quality.py): OLID macro-F1 0.724 any finding / 0.721 incident
-(profanity_check alone 0.679; the profanity_check default 0.724 / 0.645); Davidson 5-fold
-CV 0.925 (profanity_check alone 0.937 in-sample). Not the default: it is not level on
-Davidson, and "hoe" (garden) and "damn" posts become incidents."""
+SITEWATCH_THRESHOLD: Final[float] = 0.43
+"""The shipped sitewatch model's own threshold (``threshold`` in the npz; a test keeps them
+equal): picked by bench/train_toxicity.py on out-of-fold scores of the training data, never
+OLID. Figures: bench/toxicity_quality.py and the README's toxicity section."""
+
+ENSEMBLE_THRESHOLD: Final[float] = 0.38
+"""The ensemble's threshold (``meta["ensemble"]["threshold"]``; a test keeps them equal),
+picked the same way on the ensemble's out-of-fold scores. A finding scoring under the severity
+policy's weak score (0.5) is lowered one level, so 0.38–0.5 is a low (digest) finding and only
+0.5 and above files a medium incident."""
 
 # Per-backend default thresholds; ``detection.toxicity.thresholds`` overrides label by label.
-# profanity_check, measured with bench/toxicity_quality.py on OLID training ("offensive"):
+# ensemble and sitewatch: see their constants above. profanity_check, measured with
+# bench/toxicity_quality.py on OLID training ("offensive"):
 # the detector at these defaults flags with precision 0.85 / recall 0.34 (any finding) and
 # files incidents with precision 0.88 / recall 0.23; profanity_check alone at 0.5 has
 # precision 0.83 / recall 0.37. Higher than 0.5 because school slang scores high ("that
@@ -119,6 +138,7 @@ Davidson, and "hoe" (garden) and "damn" posts become incidents."""
 # Detoxify's figures follow its authors' usage (0.5 is their cut-off) raised where a label is
 # broad; they are not measured here (no real checkpoint is reachable offline).
 DEFAULT_THRESHOLDS: Final[Mapping[str, Mapping[str, float]]] = {
+    "ensemble": {"toxicity": ENSEMBLE_THRESHOLD, "profanity": ENSEMBLE_THRESHOLD},
     "sitewatch": {"toxicity": SITEWATCH_THRESHOLD},
     "profanity_check": {"profanity": 0.8, "toxicity": 0.95},
     "detoxify": {
@@ -161,7 +181,7 @@ class ToxicitySettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    backend: Backend = "profanity_check"
+    backend: Backend = "ensemble"
     checkpoint: str | None = None  # Detoxify: a torch checkpoint file (config + state_dict)
     # Detoxify: which published model the checkpoint is ("original", "unbiased", ...). Shown by
     # describe_backend; the checkpoint's own config decides the architecture and labels.
@@ -232,11 +252,17 @@ class ProfanityCheckModel:
             raise _missing_package(self.name, "alt-profanity-check", exc) from None
         self._predict_prob = module.predict_prob
 
-    def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
+    def predict_raw(self, texts: Sequence[str]) -> list[float]:
+        """alt-profanity-check's probability of each text, unclamped."""
         if not texts:
             return []
         self.load()
-        probs = self._predict_prob(list(texts))
+        return [float(p) for p in self._predict_prob(list(texts))]
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        if not texts:
+            return []
+        probs = self.predict_raw(texts)
         out: list[dict[str, float]] = []
         for p in probs:
             value = _clamp(float(p))
@@ -245,7 +271,7 @@ class ProfanityCheckModel:
 
 
 MODEL_FILE: Final[str] = "toxicity_model.npz"
-MODEL_FORMAT: Final[int] = 1
+MODEL_FORMAT: Final[int] = 2
 MODEL_META_KEYS: Final[tuple[str, ...]] = (
     "format",
     "created",
@@ -261,10 +287,12 @@ MODEL_META_KEYS: Final[tuple[str, ...]] = (
     "cv",
     "pruned_below",
     "sklearn",
+    "ensemble",
 )
 """Provenance keys every shipped ``toxicity_model.npz`` carries in its ``meta`` JSON."""
 
 _URL: Final[re.Pattern[str]] = re.compile(r"(?:https?://|www\.)\S+")
+_GENERIC: Final[re.Pattern[str]] = re.compile(r"§user|(?<!\w)url(?!\w)")
 _MASKED_HANDLE: Final[re.Pattern[str]] = re.compile(r"§\w+")
 _SPACES: Final[re.Pattern[str]] = re.compile(r"\s+")
 
@@ -282,6 +310,14 @@ def model_text(text: str) -> str:
     text = _URL.sub(" url ", text)
     text = _MASKED_HANDLE.sub("§user", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def neutral_text(prepared: str) -> str:
+    """alt-profanity-check's input: a ``model_text`` with the generic handle and link tokens
+    removed. Its vocabulary has "url" (weight -0.54) and "user" (-0.14), so OLID's "@USER"
+    and "URL" placeholders would pull every score down; a real @handle is out of its
+    vocabulary and counts for nothing, and so it does here."""
+    return _SPACES.sub(" ", _GENERIC.sub(" ", prepared)).strip()
 
 
 def _model_resource() -> Any:
@@ -406,6 +442,119 @@ class SitewatchModel:
         scores = self.decision(texts)
         probs = 1.0 / (1.0 + self._np.exp(-self._np.clip(scores, -30.0, 30.0)))
         return [{"toxicity": _clamp(float(p))} for p in probs]
+
+
+ENSEMBLE_FEATURES: Final[tuple[str, ...]] = ("profanity_check_logit", "sitewatch_logit")
+PROB_CLIP: Final[float] = 1e-4
+"""alt-profanity-check probabilities are clipped to [PROB_CLIP, 1 - PROB_CLIP] before the
+log-odds (it returns exact 0 and 1)."""
+
+
+@dataclass(frozen=True)
+class StackWeights:
+    """The ensemble's logistic regression: one weight per ``ENSEMBLE_FEATURES`` entry."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> StackWeights:
+        try:
+            entry = meta["ensemble"]
+            if tuple(entry["features"]) != ENSEMBLE_FEATURES:
+                raise ValueError(f"features {entry['features']!r}")
+            coef = tuple(float(c) for c in entry["coef"])
+            if len(coef) != len(ENSEMBLE_FEATURES):
+                raise ValueError(f"{len(coef)} weights")
+            return cls(coef, float(entry["intercept"]), float(entry["threshold"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(
+                f"the sitewatch toxicity model file has no usable ensemble weights ({exc})"
+            ) from None
+
+
+class EnsembleModel:
+    """The offline default: alt-profanity-check and sitewatch's own model, stacked.
+
+    ``p = sigmoid(a · logit(profanity_check) + b · sitewatch_logit + c)`` per text, where
+    alt-profanity-check reads ``neutral_text`` and the sitewatch model its usual input, and
+    ``a``, ``b``, ``c`` and the threshold come from ``meta["ensemble"]`` of the shipped model
+    file: fitted by ``bench/train_toxicity.py`` on the training corpora's out-of-fold scores
+    (never OLID).
+
+    Two labels per text: ``profanity`` is ``p`` of the text as written; ``toxicity`` is ``p``
+    of the text with the mild words of ``data/toxicity_mild.txt`` masked, so a post whose
+    only evidence is "damn", "hell", "sick" or a garden "hoe" is crude language (low) and
+    never a toxicity incident, while "you damn idiot" still is one.
+    """
+
+    name: str = "ensemble"
+    reads_masked_handles: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        sitewatch: SitewatchModel | None = None,
+        weights: StackWeights | None = None,
+        profanity: ProfanityCheckModel | None = None,
+    ) -> None:
+        self.sitewatch = sitewatch if sitewatch is not None else SitewatchModel()
+        self.profanity = profanity if profanity is not None else ProfanityCheckModel()
+        self.weights = weights
+        self._mild: MildWords | None = None
+        self._np: Any = None
+
+    @property
+    def threshold(self) -> float:
+        self.load()
+        assert self.weights is not None
+        return self.weights.threshold
+
+    def load(self) -> None:
+        if self._np is not None:
+            return
+        self.sitewatch.load()
+        self.profanity.load()
+        if self.weights is None:
+            self.weights = StackWeights.from_meta(self.sitewatch.meta)
+        self._mild = MildWords.load()
+        self._np = importlib.import_module("numpy")
+
+    def features(self, texts: Sequence[str]) -> Any:
+        """The stacker's input for ``model_view`` texts: one row of ``ENSEMBLE_FEATURES``."""
+        self.load()
+        np = self._np
+        prepared = [neutral_text(model_text(t)) for t in texts]
+        probs = np.asarray(self.profanity.predict_raw(prepared), dtype=np.float64)
+        probs = np.clip(probs, PROB_CLIP, 1.0 - PROB_CLIP)
+        return np.column_stack([np.log(probs / (1.0 - probs)), self.sitewatch.decision(texts)])
+
+    def probability(self, texts: Sequence[str]) -> Any:
+        self.load()
+        assert self.weights is not None
+        np = self._np
+        z = self.features(texts) @ np.asarray(self.weights.coef) + self.weights.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+    def mask_mild(self, text: str) -> str:
+        """``text`` with each mild word blanked (same length, so offsets still hold)."""
+        self.load()
+        assert self._mild is not None
+        return self._mild.mask(text)
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        if not texts:
+            return []
+        full = self.probability(texts)
+        masked = [self.mask_mild(t) for t in texts]
+        changed = [i for i, (a, b) in enumerate(zip(texts, masked, strict=True)) if a != b]
+        strong = full.copy()
+        if changed:
+            strong[changed] = self.probability([masked[i] for i in changed])
+        return [
+            {"toxicity": _clamp(float(s)), "profanity": _clamp(float(f))}
+            for s, f in zip(strong, full, strict=True)
+        ]
 
 
 def hashing_kwargs(cfg: Mapping[str, Any]) -> dict[str, Any]:
@@ -612,6 +761,8 @@ def build_model(
     """
     if settings.backend == "none":
         return None
+    if settings.backend == "ensemble":
+        return EnsembleModel()
     if settings.backend == "sitewatch":
         return SitewatchModel()
     if settings.backend == "profanity_check":
@@ -643,6 +794,19 @@ def describe_backend(settings: Settings) -> tuple[str, str]:
             "none",
             f"{where}: detection.toxicity.backend = 'none' (self-harm phrases only){note}",
         )
+    if tox.backend == "ensemble":
+        meta = read_model_meta()
+        weights = StackWeights.from_meta(meta)
+        rows = meta.get("training_rows", {})
+        trained = ", ".join(f"{k} {v['rows']}" for k, v in sorted(rows.items()))
+        return "ensemble", (
+            f"{where}: detection.toxicity.backend = 'ensemble' (the offline default: "
+            f"alt-profanity-check's bundled model and sitewatch's own linear model, "
+            f"data/{MODEL_FILE}, stacked by a logistic regression fitted out-of-fold on "
+            f"{trained}, trained {meta.get('created', '?')}; never OLID; mild words of "
+            f"{MILD_FILE} masked for the toxicity label); ensemble threshold "
+            f"{weights.threshold:.2f}; thresholds {thresholds}{note}"
+        )
     if tox.backend == "sitewatch":
         meta = read_model_meta()
         rows = meta.get("training_rows", {})
@@ -663,6 +827,55 @@ def describe_backend(settings: Settings) -> tuple[str, str]:
         f"checkpoint {checkpoint}, huggingface_config_path {hf_path}, device {tox.device!r}, "
         f"batch_size {tox.batch_size}; thresholds {thresholds}{note}"
     )
+
+
+MILD_FILE: Final[str] = "toxicity_mild.txt"
+
+
+def load_mild_words() -> list[str]:
+    """The shipped mild words (``sitewatch/data/toxicity_mild.txt``, lexicon syntax)."""
+    ref = resources.files("sitewatch").joinpath("data", MILD_FILE)
+    try:
+        return parse_vocabulary(ref.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"built-in word list sitewatch/data/{MILD_FILE} is missing from the installation; "
+            "reinstall sitewatch"
+        ) from None
+
+
+class MildWords:
+    """The mild words and school idioms of ``data/toxicity_mild.txt`` (lexicon syntax, matched
+    as whole words on a ``model_view`` text). A line ``words @ context`` holds only when one of
+    the context words is in the same text too ("hoe" is mild next to "rake" or "garden")."""
+
+    def __init__(self, entries: Sequence[str]) -> None:
+        self._rules: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = []
+        for entry in entries:
+            words, _, context = entry.partition(" @ ")
+            try:
+                regex = _whole_words(compile_lexicon_entry(words.strip(), {}))
+                where = (
+                    _whole_words(compile_lexicon_entry(context.strip(), {})) if context else None
+                )
+            except ValueError as exc:
+                raise ConfigError(f"{MILD_FILE}: {exc}") from None
+            self._rules.append((regex, where))
+
+    @classmethod
+    def load(cls) -> MildWords:
+        return cls(load_mild_words())
+
+    def mask(self, text: str) -> str:
+        """``text`` with each mild word blanked (same length, so offsets still hold)."""
+        for regex, where in self._rules:
+            if where is None or where.search(text):
+                text = regex.sub(lambda m: " " * len(m.group()), text)
+        return text
+
+
+def _whole_words(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w§])" + pattern + r"(?!\w)")
 
 
 def load_self_harm_phrases() -> list[str]:
