@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/e2e.py                        # 100,000 posts, 20 sites, no toxicity
     .venv/bin/python bench/e2e.py --toxicity             # the same with the toxicity detector
+    .venv/bin/python bench/e2e.py --workers 2            # two worker processes, one database
     .venv/bin/python bench/e2e.py --posts 1000000        # long run: is RSS flat after warm-up?
     .venv/bin/python bench/e2e.py --platform rss         # the WordPress blogs instead of X
 
@@ -16,10 +17,12 @@ An injector keeps every site's unread backlog within the window, so the daemon i
 saturated but never loses a post off a feed: the rate measured is the daemon's sustained
 capacity. Every 50th post is a threat: an incident and an e-mail (.eml in the file outbox).
 
-The daemon is the real thing: one ``python -m sitewatch run`` process on a fresh
-PostgreSQL database. Reported: posts/s (first injection → last digest), p50/p99
-post-to-incident latency (injection wall time → incident ``created_at``), the daemon's peak
-RSS (VmHWM) and, sampled every second, its RSS over time with the slope over the second half.
+The daemon is the real thing: ``python -m sitewatch run`` on a fresh PostgreSQL database —
+one process, or ``--workers N`` processes sharing it as in a scale-out deployment (each
+leases sites with ``FOR UPDATE SKIP LOCKED``). Reported: posts/s (first injection → last
+digest), p50/p99 post-to-incident latency (injection wall time → incident ``created_at``),
+each worker's peak RSS (VmHWM) and, sampled every second, the workers' RSS over time: at each
+quarter of the run and its slope over the second half (after warm-up it should stay flat).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -201,23 +205,28 @@ class Progress:
     digest table instead would cost PostgreSQL a scan of a growing table several times a
     second — measurable at a million posts, on a 2-core machine."""
 
-    def __init__(self, port: int) -> None:
-        self.url = f"http://127.0.0.1:{port}/metrics"
-        self.last: dict[str, int] = {}
+    def __init__(self, ports: list[int]) -> None:
+        self.urls = [f"http://127.0.0.1:{port}/metrics" for port in ports]
+        self.last: dict[str, dict[str, int]] = {url: {} for url in self.urls}
 
     def scanned(self) -> dict[str, int]:
-        try:
-            with urllib.request.urlopen(self.url, timeout=5) as response:
-                text = response.read().decode()
-        except OSError:
-            return dict(self.last)  # not listening yet
-        counts: dict[str, int] = {}
-        for line in text.splitlines():
-            if line.startswith('sitewatch_posts_scanned_total{site="'):
-                site = line.split('"')[1]
-                counts[site] = int(float(line.rsplit(" ", 1)[1]))
-        self.last = counts
-        return dict(counts)
+        """Summed over the workers (each counts the pages it committed)."""
+        totals: Counter[str] = Counter()
+        for url in self.urls:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    text = response.read().decode()
+            except OSError:
+                totals.update(self.last[url])  # not listening yet
+                continue
+            counts: dict[str, int] = {}
+            for line in text.splitlines():
+                if line.startswith('sitewatch_posts_scanned_total{site="'):
+                    site = line.split('"')[1]
+                    counts[site] = int(float(line.rsplit(" ", 1)[1]))
+            self.last[url] = counts
+            totals.update(counts)
+        return dict(totals)
 
 
 class Injector(threading.Thread):
@@ -289,7 +298,17 @@ def main() -> int:
     ap.add_argument(
         "--window", type=int, default=400, help="each site's unread backlog (posts a feed serves)"
     )
-    ap.add_argument("--toxicity", action="store_true", help="include the toxicity detector")
+    ap.add_argument(
+        "--toxicity",
+        action="store_true",
+        help="include the toxicity detector (the offline default backend, batched per page)",
+    )
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the database (the scale-out deployment)",
+    )
     ap.add_argument(
         "--pg",
         default=os.environ.get(
@@ -310,36 +329,42 @@ def main() -> int:
     sites = PLATFORMS[args.platform](names, args.window)
     print(f"platform: {sites.label}", file=sys.stderr)
     work = Path(tempfile.mkdtemp(prefix="sitewatch-e2e-"))
-    metrics_port = free_port()
-    config = sites.config(
-        work / "sitewatch.toml",
-        store_url=url,
-        daemon={
-            "poll_interval": 0.2,
-            "lease_seconds": 120.0,
-            "max_pages_per_poll": 5,
-            "metrics_port": metrics_port,
-        },
-        detectors=detectors,
-    )
+    ports = [free_port() for _ in range(args.workers)]
+    configs = [
+        sites.config(
+            work / f"sitewatch-{n}.toml",
+            store_url=url,
+            daemon={
+                "poll_interval": 0.2,
+                "lease_seconds": 120.0,
+                "max_pages_per_poll": 5,
+                "metrics_port": port,
+            },
+            detectors=detectors,
+        )
+        for n, port in enumerate(ports)
+    ]
     store = Store.open(url)
     env = {k: v for k, v in os.environ.items() if k != "CREDENTIALS_DIRECTORY"}
     log = (work / "daemon.log").open("wb")
-    daemon = subprocess.Popen(
-        [
-            sys.executable,
-            *(["-m", "cProfile", "-o", args.profile] if args.profile else []),
-            "-m",
-            "sitewatch",
-            "run",
-            "--config",
-            str(config),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**env, **sites.env()},
-    )
-    progress = Progress(metrics_port)
+    daemons = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                *(["-m", "cProfile", "-o", f"{args.profile}.{n}"] if args.profile else []),
+                "-m",
+                "sitewatch",
+                "run",
+                "--config",
+                str(config),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**env, **sites.env()},
+        )
+        for n, config in enumerate(configs)
+    ]
+    progress = Progress(ports)
     injector = Injector(sites, progress, args.posts - args.posts % args.sites, args.window)
     samples: list[tuple[float, float]] = []
     try:
@@ -349,10 +374,12 @@ def main() -> int:
         total = injector.total
         last_report = 0.0
         while time.monotonic() < deadline:
-            if daemon.poll() is not None:
-                raise SystemExit(f"the daemon exited ({daemon.returncode}); see {log.name}")
+            for daemon in daemons:
+                if daemon.poll() is not None:
+                    raise SystemExit(f"a worker exited ({daemon.returncode}); see {log.name}")
             if injector.first is not None:
-                samples.append((time.time() - injector.first, rss_kib(daemon.pid) / 1024))
+                rss = sum(rss_kib(d.pid) for d in daemons) / 1024
+                samples.append((time.time() - injector.first, rss))
             digests, pending = sum(progress.scanned().values()), -1
             if digests >= total:  # the end is near: confirm it in the database itself
                 with store.sessions() as s:
@@ -374,7 +401,8 @@ def main() -> int:
             time.sleep(1.0)
         else:
             raise SystemExit("timed out")
-        peak = rss_kib(daemon.pid, "VmHWM") / 1024
+        peaks = [rss_kib(d.pid, "VmHWM") / 1024 for d in daemons]
+        peak = max(peaks)
         with store.sessions() as s:
             last = s.scalar(select(func.max(PostDigestRow.scanned_at)))
             incidents = list(s.execute(select(IncidentRow.post_id, IncidentRow.created_at)))
@@ -391,6 +419,12 @@ def main() -> int:
         emls = len(list((work / "state" / "outbox").glob("*.eml")))
         half = [p for p in samples if p[0] >= samples[-1][0] / 2] if samples else []
         growth = slope(half) * 60  # MB per minute over the second half
+
+        def rss_at(fraction: float) -> float:
+            end = samples[-1][0] * fraction
+            return min(samples, key=lambda p: abs(p[0] - end))[1] if samples else 0.0
+
+        quarters = [round(rss_at(q), 1) for q in (0.25, 0.5, 0.75, 1.0)]
         figures = {
             "posts": total,
             "sites": args.sites,
@@ -405,7 +439,10 @@ def main() -> int:
             "latency_p99_s": round(latencies[int(len(latencies) * 0.99) - 1], 2)
             if latencies
             else None,
+            "workers": args.workers,
             "peak_rss_mb": round(peak, 1),
+            "peak_rss_mb_per_worker": [round(p, 1) for p in peaks],
+            "rss_mb_at_quarters": quarters,
             "rss_slope_mb_per_min_second_half": round(growth, 2),
             "rss_first_last_second_half_mb": [round(half[0][1], 1), round(half[-1][1], 1)]
             if half
@@ -417,16 +454,19 @@ def main() -> int:
             f"post→incident latency p50 {figures['latency_p50_s']} s, "
             f"p99 {figures['latency_p99_s']} s ({len(latencies)} incidents, "
             f"{sent} e-mails, {emls} .eml files)\n"
-            f"daemon peak RSS {peak:.0f} MB; RSS slope over the second half "
-            f"{growth:+.2f} MB/min ({'flat' if abs(growth) < 1 else 'GROWING'})"
+            f"{args.workers} worker(s); peak RSS {peak:.0f} MB (largest worker); RSS (all "
+            f"workers) at 25/50/75/100% of the run: {' / '.join(f'{q:.0f}' for q in quarters)} "
+            f"MB; slope over the second half {growth:+.2f} MB/min"
         )
         if args.json:
             print(json.dumps(figures))
         return 0
     finally:
         injector.stop.set()
-        if daemon.poll() is None:
-            daemon.send_signal(signal.SIGTERM)
+        for daemon in daemons:
+            if daemon.poll() is None:
+                daemon.send_signal(signal.SIGTERM)
+        for daemon in daemons:
             try:
                 daemon.wait(30)
             except subprocess.TimeoutExpired:

@@ -89,6 +89,10 @@ class CountingPipeline:
         self.scanned[text] += 1
         return self.inner.scan(text)
 
+    def scan_many(self, texts: list[str]) -> Any:
+        self.scanned.update(texts)
+        return self.inner.scan_many(texts)
+
 
 class Killed(Exception):
     """Stands in for the process being killed."""

@@ -181,14 +181,20 @@ def test_one_bad_post_is_skipped_and_the_site_goes_on(
     open_daemon: Any, demo_settings: Settings
 ) -> None:
     daemon = open_daemon()
-    real_scan = daemon.pipeline.scan
+    real_scan, real_scan_many = daemon.pipeline.scan, daemon.pipeline.scan_many
 
     def scan(text: str) -> Any:
         if "All-State" in text:
             raise ValueError("detector crashed")
         return real_scan(text)
 
+    def scan_many(texts: list[str]) -> Any:
+        if any("All-State" in text for text in texts):
+            raise ValueError("detector crashed")  # the page's batch fails first
+        return real_scan_many(texts)
+
     daemon.pipeline.scan = scan
+    daemon.pipeline.scan_many = scan_many
     report = daemon.run_once()
     crashing = sum("All-State" in line for line in (DEMO / "feed.jsonl").open(encoding="utf-8"))
     assert crashing >= 1

@@ -21,6 +21,8 @@ from sitewatch.store.repository import ScannedPost, Store, content_digest
 
 log = get_logger("sitewatch.scanning")
 
+SCAN_ERRORS = (SitewatchError, ValueError, RuntimeError)
+
 UNCONSENTED_AUTHOR = (
     "posted by a roster student's handle without written parental consent in force for this "
     "site (IIBGC 4)"
@@ -61,20 +63,34 @@ def scan_page(
     today: date,
 ) -> list[ScannedPost]:
     known = store.known_digests(site.name, [p.id for p in posts])
-    scanned: list[ScannedPost] = []
+    todo: list[tuple[Post, str]] = []
     for post in posts:
         digest = content_digest(post.text)
-        if known.get(post.id) == digest:
+        if known.get(post.id) != digest:
+            todo.append((post, digest))
+    try:
+        # The page in one call: a batch-capable detector (the toxicity model) sees it whole.
+        results: list[ScanResult | None] = list(pipeline.scan_many([p.text for p, _ in todo]))
+    except SCAN_ERRORS:
+        # Some post breaks a detector: scan one by one so only that post is skipped.
+        results = [_scan_one(pipeline, site, post) for post, _ in todo]
+    scanned: list[ScannedPost] = []
+    for (post, digest), result in zip(todo, results, strict=True):
+        if result is None:
             continue
-        try:
-            result = with_consent(pipeline, site, post, pipeline.scan(post.text), matcher, today)
-        except (SitewatchError, ValueError, RuntimeError) as exc:
-            log.error(
-                "post skipped: scan failed",
-                site=site.name,
-                post_id=post.id,
-                error=type(exc).__name__,
-            )
-            continue
+        result = with_consent(pipeline, site, post, result, matcher, today)
         scanned.append(ScannedPost(post=post, digest=digest, result=result))
     return scanned
+
+
+def _scan_one(pipeline: ScanPipeline, site: Site, post: Post) -> ScanResult | None:
+    try:
+        return pipeline.scan(post.text)
+    except SCAN_ERRORS as exc:
+        log.error(
+            "post skipped: scan failed",
+            site=site.name,
+            post_id=post.id,
+            error=type(exc).__name__,
+        )
+        return None

@@ -48,6 +48,16 @@ class Detector(Protocol):
     def detect(self, doc: Document) -> Sequence[Finding]: ...
 
 
+@runtime_checkable
+class BatchDetector(Detector, Protocol):
+    """A detector that is much cheaper per document in a batch (a model's vectorized
+    inference): the pipeline hands it a whole page at once (``ScanPipeline.scan_many``)."""
+
+    def detect_many(self, docs: Sequence[Document]) -> Sequence[Sequence[Finding]]:
+        """One findings list per document, in order."""
+        ...
+
+
 class Notifier(Protocol):
     """Delivers one rendered message; raises on failure so the outbox can retry."""
 

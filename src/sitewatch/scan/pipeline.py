@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 DetectFn = Callable[[Document], Sequence[Finding]]
 RedactFn = Callable[[Document], Sequence[tuple[int, int, str]]]
+BatchDetectFn = Callable[[Sequence[Document]], Sequence[Sequence[Finding]]]
 
 MAX_POST_CHARS = 1_000_000
 """Posts are hostile input: anything longer is scanned up to this many characters."""
@@ -48,6 +49,8 @@ def _dedupe(findings: Sequence[Finding]) -> list[Finding]:
     Kept spans of a category never overlap, so each candidate is checked against its two
     neighbours in a sorted list: O(n log n) for a hostile post with thousands of findings.
     """
+    if len(findings) == 1:
+        return list(findings)  # most posts with a finding: nothing to merge
     kept_by_category: dict[str, tuple[list[int], list[Finding]]] = {}
     for f in sorted(findings, key=lambda f: (-f.score, f.start, f.category)):
         starts, kept = kept_by_category.setdefault(f.category, ([], []))
@@ -64,6 +67,13 @@ def _dedupe(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(merged, key=lambda f: (f.start, f.end, f.category))
 
 
+def _span_set(spans: list[tuple[int, int, str]]) -> tuple[tuple[int, int, str], ...]:
+    """The distinct spans, sorted."""
+    if len(spans) < 2:
+        return tuple(spans)
+    return tuple(sorted(set(spans)))
+
+
 class ScanPipeline:
     """An ordered list of detectors and a severity policy."""
 
@@ -75,6 +85,9 @@ class ScanPipeline:
         # failed ``getattr`` raises and catches an AttributeError: per post, it adds up).
         self._steps: tuple[tuple[DetectFn, RedactFn | None], ...] = tuple(
             (d.detect, getattr(d, "redactions", None)) for d in self.detectors
+        )
+        self._batched: tuple[BatchDetectFn | None, ...] = tuple(
+            getattr(d, "detect_many", None) for d in self.detectors
         )
 
     @classmethod
@@ -97,23 +110,67 @@ class ScanPipeline:
             self._loaded = True
 
     def scan(self, text: str) -> ScanResult:
-        self.load()
+        if not self._loaded:
+            self.load()
         doc = normalize(text[:MAX_POST_CHARS])
         raw: list[Finding] = []
         redactions: list[tuple[int, int, str]] = []
         for detect, spans in self._steps:
-            raw.extend(detect(doc))
+            found = detect(doc)
+            if found:  # most detectors find nothing in most posts
+                raw.extend(found)
             if spans is not None:
-                redactions.extend(spans(doc))
+                masked = spans(doc)
+                if masked:
+                    redactions.extend(masked)
+        return self._result(raw, redactions)
+
+    def scan_many(self, texts: Sequence[str]) -> list[ScanResult]:
+        """Scan a page of posts: the same results as ``scan`` on each, but a detector that
+        is cheaper in a batch (``detect_many``: the toxicity model's vectorized inference,
+        ~25x faster per post than one at a time) sees the whole page in one call."""
+        if not self._loaded:
+            self.load()
+        if len(texts) < 2:
+            return [self.scan(text) for text in texts]
+        docs = [normalize(text[:MAX_POST_CHARS]) for text in texts]
+        raws: list[list[Finding]] = [[] for _ in docs]
+        redactions: list[list[tuple[int, int, str]]] = [[] for _ in docs]
+        for (detect, spans), detect_many in zip(self._steps, self._batched, strict=True):
+            if detect_many is not None:
+                for raw, found in zip(raws, detect_many(docs), strict=True):
+                    raw.extend(found)
+            else:
+                for raw, doc in zip(raws, docs, strict=True):
+                    found = detect(doc)
+                    if found:
+                        raw.extend(found)
+            if spans is not None:
+                for masked, doc in zip(redactions, docs, strict=True):
+                    masked.extend(spans(doc))
+        return [self._result(raw, masked) for raw, masked in zip(raws, redactions, strict=True)]
+
+    def _result(self, raw: list[Finding], redactions: list[tuple[int, int, str]]) -> ScanResult:
+        """Deduplicated, graded findings and the spans to mask, from the detectors' output."""
         if not raw:  # most posts: nothing to dedupe, grade or mask beyond the detectors'
-            return ScanResult(findings=(), redactions=tuple(sorted(set(redactions))))
-        findings = [self.policy.apply(f) for f in _dedupe(raw)]
+            return ScanResult(findings=(), redactions=_span_set(redactions))
+        apply = self.policy.apply
+        findings = [apply(f) for f in _dedupe(raw)]
         redactions.extend(
             (f.start, f.end, _MASK_LABELS.get(f.category, "personal information"))
             for f in findings
             if f.category.startswith(_PII_PREFIX)
         )
-        return ScanResult(findings=tuple(findings), redactions=tuple(sorted(set(redactions))))
+        return ScanResult(findings=tuple(findings), redactions=_span_set(redactions))
+
+    def clear_caches(self) -> None:
+        """Forget what the detectors memoized about values they have seen (phone-number
+        verdicts, roster keys), so the next scan pays every first sighting again:
+        benchmarks measure new posts with it. Detectors without such memory are skipped."""
+        for detector in self.detectors:
+            clear = getattr(detector, "clear_caches", None)
+            if clear is not None:
+                clear()
 
     def scan_document(self, doc: Document) -> list[Finding]:
         """Raw detector findings for an already normalized document (tests, benchmarks)."""
