@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from sitewatch.config import Settings
 from sitewatch.models import Approval, Finding, Post, ScanResult, Severity, Site
 from sitewatch.notify.email import IncidentMailer
 from sitewatch.sites import registry
-from sitewatch.store.models import AuditEventRow, OutboxRow, PostDigestRow
+from sitewatch.store.models import AuditEventRow, IncidentRow, OutboxRow, PostDigestRow
 from sitewatch.store.repository import ScannedPost, Store, content_digest
 
 
@@ -435,3 +435,51 @@ def test_a_page_costs_the_same_statements_however_many_incidents_it_files(
         # round trips to save, gets one INSERT per ORM row.
         assert len(few) == len(many), (len(few), len(many))
     assert count(store, OutboxRow) == 43
+
+
+def test_incidents_mailed_at_once_are_kept_out_of_the_digest_query(
+    store: Store, mailer: IncidentMailer
+) -> None:
+    """Once the digest hour is reached the digest query runs every pass: an incident mailed
+    at once is marked as no digest material when filed, so that query never loads it."""
+    sync(store, site())
+    store.record_page(
+        "band",
+        [
+            scanned("loud", "threat", finding("threat", Severity.HIGH)),
+            scanned("quiet", "meh", finding("content.profanity", Severity.LOW)),
+        ],
+        "c1",
+        mailer,
+    )
+    with store.sessions() as s:
+        marks = dict(s.execute(select(IncidentRow.post_id, IncidentRow.digest_sent_at)).all())
+    assert marks["loud"] is not None  # mailed at once
+    assert marks["quiet"] is None  # waits for the daily digest
+
+
+def test_the_migration_marks_incidents_mailed_before_it(store_url: str, clock: Clock) -> None:
+    from sitewatch.store.migrate import downgrade, upgrade
+
+    store = Store.open(store_url, clock=clock)
+    try:
+        sync(store, site())
+        mailer_ = IncidentMailer(Settings.model_validate({}))
+        store.record_page(
+            "band",
+            [
+                scanned("loud", "threat", finding("threat", Severity.HIGH)),
+                scanned("quiet", "meh", finding("content.profanity", Severity.LOW)),
+            ],
+            "c1",
+            mailer_,
+        )
+        with store.sessions.begin() as s:  # as the code before revision 0006 left them
+            s.execute(update(IncidentRow).values(digest_sent_at=None))
+        downgrade(store.engine, "0005")
+        upgrade(store.engine)
+        with store.sessions() as s:
+            marks = dict(s.execute(select(IncidentRow.post_id, IncidentRow.digest_sent_at)).all())
+        assert marks["loud"] is not None and marks["quiet"] is None
+    finally:
+        store.close()

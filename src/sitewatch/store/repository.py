@@ -596,6 +596,10 @@ class Store(AccountQueries, WorkflowQueries, PolicyQueries, RetentionQueries):
                 seq=1 if change.opened else None,
             )
             outcome.notifications += 1
+            if change.opened:
+                # Mailed at once: never daily-digest material, so the digest query (run each
+                # pass once the digest hour is reached) need not load it again.
+                incident.digest_sent_at = now
 
     # -- outbox ----------------------------------------------------------------------------
     def due_outbox(
