@@ -26,6 +26,7 @@ from sitewatch.detectors.base import (
     normalize_phrase,
     word_regex,
 )
+from sitewatch.detectors.base import min_digits as base_min_digits
 from sitewatch.detectors.context import PATTERNS, ContextMatcher
 from sitewatch.detectors.pii import (
     AddressDetector,
@@ -215,33 +216,105 @@ def test_roster_phone_prefilter_never_changes_findings(roster: Roster) -> None:
     assert any(f for f, _ in with_prefilter)
 
 
+_PIPELINE_CLASSES = (
+    EmailDetector,
+    PhoneDetector,
+    SsnDetector,
+    StudentIdDetector,
+    AddressDetector,
+    BirthdateDetector,
+    RosterDetector,
+)
+
+
 def test_pipeline_unchanged_by_prefilters(
     settings: Settings, roster: Roster, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The whole pipeline (every default detector but toxicity) with and without them."""
+    """The whole pipeline (every default detector but toxicity) with and without them: the
+    detectors' digit counts and gates, and the pipeline skipping a detector for a post with
+    fewer digits than it says it needs (``required_digits``)."""
     context = DetectorContext(settings, roster)
-    detectors = [
-        cls.from_context(context)
-        for cls in (
-            EmailDetector,
-            PhoneDetector,
-            SsnDetector,
-            StudentIdDetector,
-            AddressDetector,
-            BirthdateDetector,
-            RosterDetector,
-        )
-    ]
-    pipeline = ScanPipeline(detectors, SeverityPolicy())
-    texts = _corpus()
+    pipeline = ScanPipeline([c.from_context(context) for c in _PIPELINE_CLASSES], SeverityPolicy())
+    texts = [*_corpus(), *(s * 3 for s in _SENTENCES)]
     fast = [pipeline.scan(t) for t in texts]
+    assert [needed for *_, needed in pipeline._scan_steps] == [0, 7, 9, 8, 1, 1, 0]
     for cls in (SsnDetector, AddressDetector, BirthdateDetector):
         monkeypatch.setattr(cls, "min_digits", 0)
-    roster_detector = detectors[-1]
+    monkeypatch.setattr(SsnDetector, "gate", None)
+    monkeypatch.setattr(PhoneDetector, "required_digits", lambda self: 0)
+    monkeypatch.setattr(StudentIdDetector, "required_digits", lambda self: 0)
+    slow = ScanPipeline([c.from_context(context) for c in _PIPELINE_CLASSES], SeverityPolicy())
+    slow.load()
+    roster_detector = slow.detectors[-1]
     assert isinstance(roster_detector, RosterDetector)
     roster_detector._min_phone_digits = 0
-    assert [pipeline.scan(t) for t in texts] == fast
+    assert [needed for *_, needed in slow._scan_steps] == [0] * len(_PIPELINE_CLASSES)
+    assert [slow.scan(t) for t in texts] == fast
     assert sum(len(r.findings) for r in fast) > 50
+
+
+# -- prefilters read from a district's own regex -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("regex", "flags"),
+    [
+        (r"\b4\d{7}\b", re.I),
+        (r"S\d{5}", re.I),
+        (r"[0-9]{6,8}", 0),
+        (r"(?:\d{4}|ab)x", 0),
+        (r"[\d,]+", 0),
+        (r"(19|20)\d\d", 0),
+        (r"(\d)\1", 0),
+        (r"(?>\d\d)\d*+", 0),
+        (r"[a-f0-9]{8}", re.I),
+        (r"[^\D]{3}", 0),
+        (r"٣\d", 0),  # a literal non-ASCII digit counts nothing: only a lower bound
+        (r"(", 0),  # not a regex: no bound
+        (r"ID-\d{5}(?:-\d{2})?", re.I),
+    ],
+)
+def test_src_min_digits_is_the_analysis(regex: str, flags: int) -> None:
+    """``sitewatch.detectors.base.min_digits`` (for a district's ``student_id_pattern``)
+    is never above the lower bound the analysis in this file proves."""
+    got = base_min_digits(regex, flags)
+    try:
+        proven = min_digits(regex, flags)
+    except re.error:
+        proven = 0
+    assert 0 <= got <= proven
+    assert got == proven or regex in (r"[^\D]{3}",)  # the negated class is left at 0
+
+
+def test_student_id_prefilter_comes_from_the_pattern(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    detector = StudentIdDetector.from_context(DetectorContext(settings))
+    detector.load()
+    assert detector.required_digits() == 8  # r"\b4\d{7}\b"
+    assert StudentIdDetector().required_digits() == 0  # no pattern, no prefilter
+    texts = [*_corpus(), "id 4123456", "ids 41234567 and 4123456 and ４１２３４５６７"]
+    fast = _findings(detector.detect, texts)
+    assert any(fast)
+    monkeypatch.setattr(StudentIdDetector, "required_digits", lambda self: 0)
+    assert _findings(detector.detect, texts) == fast
+
+
+def test_ssn_gate_never_changes_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert SsnDetector.gate is not None
+    gate = re.compile(SsnDetector.gate)
+    texts = _corpus()
+    for spec in SsnDetector.patterns:
+        regex = spec.compile()
+        for text in texts:
+            folded = normalize(text).text
+            for m in regex.finditer(folded):
+                hit = gate.search(folded, m.start())
+                assert hit is not None and hit.start() < m.end(), (spec.name, folded)
+    fast = _findings(SsnDetector().detect, texts)
+    assert any(fast)
+    monkeypatch.setattr(SsnDetector, "gate", None)
+    assert _findings(SsnDetector().detect, texts) == fast
 
 
 # -- the regex rewrites -------------------------------------------------------------------------

@@ -208,3 +208,85 @@ def test_document_digits() -> None:
     assert normalize("call 555-0100").digits == 7
     assert normalize("０７８－０５").digits == 5  # fullwidth digits fold to ASCII
     assert normalize("١٢٣ and 4").digits == 4  # other decimal digits count, as \d does
+
+
+# -- the general path folds only the runs outside plain ASCII ---------------------------------
+
+from sitewatch.scan.normalize import fold_char  # noqa: E402
+
+
+def _reference(text: str) -> tuple[str, list[int]]:
+    """The definition: every code point folded on its own, the map expanded char by char."""
+    folded = [fold_char(ch) for ch in text]
+    offsets = [i for i, out in enumerate(folded) for _ in out]
+    return "".join(folded), offsets
+
+
+UNICODE_CASES = [
+    "",
+    "plain ascii only, no change",
+    "tab\tand\nnewline\r\nand \x00 controls \x7f",
+    "Siobhán Jаng (Cyrillic а), student number 42671274.",
+    "TARIQ BÙI'S 504 meeting",
+    "ＭＡＹＡ　Ｃｈｅｎ’ｓ ＳＳＮ ０７８－０５－１１２３",
+    "Straße ﬁne Æsir œuvre İstanbul ǰ",  # folds of more than one character
+    "Jose\u0301 Ma\u200bya\u200d\ufeff soft\u00adhyphen",  # folds of none
+    "Майя Чен, 李小龍, مرحبا ١٢٣, 😀🎺, \ud800 lone surrogate",
+    "a\u0301" * 20 + "x" * 9 + "é" + "y" * 10 + "ß",  # runs split and merged around 8 plain
+]
+
+
+@pytest.mark.parametrize("text", UNICODE_CASES)
+def test_general_path_is_the_per_character_fold(text: str) -> None:
+    doc = normalize_module._normalize(text)
+    folded, offsets = _reference(text)
+    assert doc.text == folded
+    assert list(doc.offsets) == offsets
+    assert normalize(text) == doc
+    if offsets == list(range(len(text))):
+        assert isinstance(doc.offsets, range)  # the identity map costs nothing
+
+
+def test_general_path_random_unicode() -> None:
+    rnd = random.Random(20260901)
+    pool = [*ALPHABET, *"abcXYZ 019.,-'\t\n", "\x00", "\x85", "ǅ", "ﬃ", "ᾈ", "㍱", "Ⅻ", "가"]
+    for _ in range(3000):
+        text = "".join(rnd.choice(pool) for _ in range(rnd.randrange(0, 40)))
+        doc = normalize(text)
+        folded, offsets = _reference(text)
+        assert (doc.text, list(doc.offsets)) == (folded, offsets), repr(text)
+
+
+def test_general_path_one_megabyte() -> None:
+    unit = "Майя Чен ß é\u0301 ﬁ\u200b ＦＵＬＬ 😀 plain words between them "
+    text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
+    doc = normalize(text)
+    folded, offsets = _reference(text)
+    assert doc.text == folded
+    assert list(doc.offsets) == offsets
+
+
+def test_ascii_fast_path_accepts_printable_text_without_the_regex() -> None:
+    """``str.isprintable`` on ASCII text means no character of ``_ASCII_SPECIAL``."""
+    for cp in range(128):
+        ch = chr(cp)
+        if ch.isprintable():
+            assert normalize_module._ASCII_SPECIAL.search(ch) is None, repr(ch)
+
+
+def test_document_built_without_init_is_the_dataclass() -> None:
+    built = normalize_module._document("Ab", "ab", range(2))
+    assert built == Document("Ab", "ab", range(2))
+    assert hash(built) == hash(Document("Ab", "ab", range(2)))
+    assert repr(built) == repr(Document("Ab", "ab", range(2)))
+    with pytest.raises(AttributeError):
+        built.text = "x"  # type: ignore[misc]
+
+
+def test_digits_are_counted_once_and_are_not_a_field() -> None:
+    doc = normalize("call 555-0100")
+    assert "digits" not in doc.__dict__
+    assert doc.digits == 7
+    assert doc.__dict__["digits"] == 7  # later reads are a plain attribute
+    assert doc == normalize("call 555-0100")  # equality and hashing ignore it
+    assert Document.digits is not None  # the descriptor itself, read from the class

@@ -6,10 +6,20 @@ Base classes here are conveniences (ARCHITECTURE section 7): the pipeline only r
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, Self, TypeVar, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Generic,
+    Protocol,
+    Self,
+    TypeVar,
+    runtime_checkable,
+)
 
 import ahocorasick
 
@@ -30,8 +40,10 @@ __all__ = [
     "find_context_word",
     "is_word_char",
     "longest_first",
+    "min_digits",
     "normalize_phrase",
     "word_regex",
+    "word_start_alternation",
 ]
 
 T = TypeVar("T")
@@ -101,6 +113,13 @@ class PhraseMatcher(Generic[T]):
 
     def __len__(self) -> int:
         return self._size
+
+    def items(self) -> Iterator[tuple[str, tuple[T, ...]]]:
+        """Every key with all its payloads, as ``spans`` reports them."""
+        if not self._size:
+            return
+        for _key, value in self._automaton.items():
+            yield value
 
     def find(self, text: str) -> Iterator[PhraseHit[T]]:
         """Every whole-word occurrence (overlapping ones included), by end position."""
@@ -178,10 +197,16 @@ class PatternDetector:
     # 0 disables it. Subclasses that set it must keep it a lower bound for ALL patterns:
     # tests/detectors/test_prefilters.py checks it against the parsed regexes.
     min_digits: ClassVar[int] = 0
+    # Prefilter: a regex that finds something inside every match of every pattern, far
+    # cheaper than the patterns (start it with a character class or a literal, so the
+    # engine skips in C to where it can match). Nothing found, no pattern is run. None
+    # disables it; tests/detectors/test_fast_paths.py checks each subclass's gate.
+    gate: ClassVar[str | None] = None
 
     def __init__(self) -> None:
         self._compiled: list[tuple[PatternSpec, re.Pattern[str]]] = []
         self._context: re.Pattern[str] | None = None
+        self._gate: re.Pattern[str] | None = None
         self._loaded = False
 
     @classmethod
@@ -191,7 +216,12 @@ class PatternDetector:
     def load(self) -> None:
         self._compiled = [(spec, spec.compile()) for spec in self.patterns]
         self._context = word_regex(self.context_words)
+        self._gate = re.compile(self.gate) if self.gate is not None else None
         self._loaded = True
+
+    def required_digits(self) -> int:
+        """How many digits every match of every pattern holds at least (``min_digits``)."""
+        return self.min_digits
 
     def detect(self, doc: Document) -> Sequence[Finding]:
         """Every validated match of every pattern; earlier patterns win overlapping spans.
@@ -204,8 +234,11 @@ class PatternDetector:
         if not self._loaded:
             self.load()
         findings: list[Finding] = []
-        if self.min_digits and doc.digits < self.min_digits:
+        needed = self.required_digits()
+        if needed and doc.digits < needed:
             return findings  # no pattern can match (see ``min_digits``)
+        if self._gate is not None and self._gate.search(doc.text) is None:
+            return findings  # no pattern can match (see ``gate``)
         taken: list[tuple[int, int]] = []  # sorted by start, pairwise disjoint
         for spec, regex in self._compiled:
             added: list[tuple[int, int]] = []
@@ -256,13 +289,78 @@ class PatternDetector:
         return f"{base} + context word '{word}'" if word else base
 
 
+# The regex parser of the standard library (private; ``re._parser`` since 3.11):
+# ``min_digits`` reads a district's own patterns with it, and gives no bound without it.
+try:
+    _re_parser: Any = importlib.import_module("re._parser")
+    _re_constants: Any = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover - another Python
+    _re_parser = _re_constants = None
+_DIGIT_CHARS: frozenset[int] = frozenset(range(ord("0"), ord("9") + 1))
+
+
+def min_digits(regex: str, flags: int = 0) -> int:
+    """How many decimal digits (``\\d``) every match of ``regex`` holds, at least.
+
+    Read from the parsed regex: a literal digit, a class of digits only (``\\d``, ``[0-9]``)
+    counts one per repetition it must make, a branch its poorest alternative; look-arounds,
+    back-references and anything unknown count nothing. So the bound is only ever too low
+    (0 when in doubt), never too high, and a document with fewer digits holds no match.
+    """
+    if _re_parser is None:
+        return 0
+    try:
+        return _min_digits(_re_parser.parse(regex, flags).data)
+    except Exception:  # not a regex, or a parser this code does not know: no bound
+        return 0
+
+
+def _min_digits(items: Any) -> int:
+    c = _re_constants
+    total = 0
+    for op, av in items:
+        if op is c.LITERAL:
+            total += av in _DIGIT_CHARS
+        elif op is c.IN:
+            total += _only_digits(av)
+        elif op is c.SUBPATTERN:
+            total += _min_digits(av[-1])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            total += low * _min_digits(sub)
+        elif op is c.BRANCH:
+            total += min(_min_digits(alternative) for alternative in av[1])
+        elif op is c.ATOMIC_GROUP:
+            total += _min_digits(av)
+        # ANY, NOT_LITERAL, CATEGORY, AT, look-arounds, back-references, conditionals: 0
+    return total
+
+
+def _only_digits(members: Any) -> bool:
+    """Does a character class (``IN``) hold decimal digits only?"""
+    c = _re_constants
+    if not members:
+        return False
+    for kind, value in members:
+        if kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
+            continue
+        if kind is c.LITERAL and value in _DIGIT_CHARS:
+            continue
+        if kind is c.RANGE and value[0] in _DIGIT_CHARS and value[1] in _DIGIT_CHARS:
+            continue
+        return False  # NEGATE, other letters, other categories
+    return True
+
+
 def word_regex(words: Iterable[str]) -> re.Pattern[str] | None:
     """One regex matching any of ``words`` (normalized) as a whole word or phrase.
 
     Longest first. A key matches only where the text holds its first character, so at any
     position either only the keys that start with a word character can match or only the
-    others: the word-initial keys share ONE ``(?<!\\w)`` (in their longest-first order)
-    instead of one each, which matches exactly the same spans ten times faster.
+    others, and of the former only those with that first character: the word-initial keys
+    are grouped by first character, each group behind ONE word-start test (in their
+    longest-first order), which matches exactly the spans one test per key did, many
+    times faster (see ``word_start_alternation``).
     """
     keys = sorted({normalize_phrase(w) for w in words} - {""}, key=len, reverse=True)
     if not keys:
@@ -271,10 +369,51 @@ def word_regex(words: Iterable[str]) -> re.Pattern[str] | None:
     def body(k: str) -> str:
         return re.escape(k).replace(r"\ ", r"\s+") + (r"(?!\w)" if is_word_char(k[-1]) else "")
 
-    word_initial = [body(k) for k in keys if is_word_char(k[0])]
+    # ``re.escape`` leaves word characters alone, so each word-initial body starts with
+    # its key's first character, unescaped.
+    word_initial = _first_character_groups([body(k) for k in keys if is_word_char(k[0])])
     others = [body(k) for k in keys if not is_word_char(k[0])]
-    alts = ([r"(?<!\w)(?:" + "|".join(word_initial) + ")"] if word_initial else []) + others
-    return re.compile("(?:" + "|".join(alts) + ")")
+    return re.compile("(?:" + "|".join(word_initial + others) + ")")
+
+
+def word_start_alternation(words: Sequence[str], *, escape: bool = True) -> str:
+    """``(?<!\\w)(?:w1|w2|...)`` for literal words that start with a word character, as a
+    regex in which each alternative starts with a literal: the same matches (the first
+    word that matches, in the given order, wins as before), found many times faster.
+
+    A regex that starts with a look-behind gives the engine nothing to skip ahead by, so
+    ``search`` runs the whole pattern at every position of the text. Here the words are
+    grouped by first character, ``(?:h(?<!\\wh)(?:e|im|is)|s(?<!\\ws)he|...)``: the engine
+    scans in C for positions holding one of those characters and tries only the words that
+    start with it. The look-behind moves one character right and one wider: before a
+    match starting at ``p`` it still tests ``text[p - 1]`` (``text[p]`` is the literal
+    just matched), and at ``p == 0`` a two-character look-behind cannot match, so the
+    negative one succeeds, as before.
+
+    ``escape=False``: the words are regexes, each starting with a literal word character
+    (``r"birth\\s+date"``), kept as they are.
+    """
+    bodies = []
+    for word in words:
+        if not word or not is_word_char(word[0]):
+            raise ValueError(f"{word!r}: every word must start with a word character")
+        bodies.append(word[0] + re.escape(word[1:]) if escape else word)
+    return "(?:" + "|".join(_first_character_groups(bodies)) + ")"
+
+
+def _first_character_groups(bodies: Sequence[str]) -> list[str]:
+    """Regex bodies that each start with an unescaped word character, grouped by that
+    character behind one word-start test each, in order of first appearance; within a
+    group the bodies keep their order. At any position only one group can match, so the
+    alternation matches what ``(?<!\\w)(?:b1|b2|...)`` matches."""
+    groups: dict[str, list[str]] = {}
+    for body in bodies:
+        groups.setdefault(body[0], []).append(body[1:])
+    out = []
+    for first, rests in groups.items():
+        rest = rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"
+        out.append(f"{first}(?<!\\w{first}){rest}")
+    return out
 
 
 def find_context_word(

@@ -22,7 +22,9 @@ from sitewatch.detectors.base import (
     PatternSpec,
     find_context_word,
     is_word_char,
+    min_digits,
     word_regex,
+    word_start_alternation,
 )
 from sitewatch.exceptions import ConfigError
 from sitewatch.models import Finding
@@ -54,6 +56,49 @@ def e164(number: str, region: str) -> str | None:
         return None
     result: str = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
     return result
+
+
+def _matches_from_starts(
+    regex: re.Pattern[str], starts: re.Pattern[str], text: str
+) -> Iterator[re.Match[str]]:
+    """``regex.finditer(text)`` for a regex whose every match is non-empty and starts at a
+    character ``starts`` matches: each search begins at the next such character (found by
+    a character-class scan in C) instead of trying ``regex`` at every position first.
+    Look-behinds still see the text before (``search`` with a start position does)."""
+    pos = 0
+    while True:
+        start = starts.search(text, pos)
+        if start is None:
+            return
+        m = regex.search(text, start.start())
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
+class _StudentNumbers:
+    """The district's student numbers in a text (``student_id_pattern``), searched for on
+    the first question: most phone-length digit runs are settled before one is asked."""
+
+    def __init__(self, pattern: re.Pattern[str] | None, text: str) -> None:
+        self._pattern = pattern
+        self._text = text
+        self._spans: list[tuple[int, int]] | None = None
+
+    def cover(self, start: int, end: int) -> bool:
+        """Does ``[start, end)`` lie inside one student number?"""
+        spans = self._spans
+        if spans is None:
+            spans = self._spans = self._find()
+        k = bisect.bisect_right(spans, start, key=lambda s: s[0]) - 1
+        return k >= 0 and spans[k][1] >= end
+
+    def _find(self) -> list[tuple[int, int]]:
+        """In order and disjoint (``finditer``)."""
+        if self._pattern is None:
+            return []
+        return [m.span() for m in self._pattern.finditer(self._text) if m.end() > m.start()]
 
 
 class EmailDetector(PatternDetector):
@@ -129,13 +174,19 @@ def _verify(candidate: str, before: str, after: str, region: str) -> _Verified |
     """``PhoneNumberMatcher._parse_and_verify`` (``Leniency.VALID``) for ``candidate`` with
     the character ``before`` and the one ``after`` it in the post ("" at either end).
 
-    Exact, not an imitation: the library's own check runs on ``before + candidate + after``.
     That check reads the candidate, and of the text around it only the character before it
     (when there is one), the character after it (when there is one) and whether they exist,
     so the verdict is a pure function of these four arguments, and memoizing it is safe.
     District lines, school offices and coaches' numbers recur post after post; parsing
     and validating them (libphonenumber, in Python) is most of a phone scan's cost.
+
+    A new number (a cache miss) goes through ``_LibraryCheck``: the library's own steps in
+    the library's order, with its region lookup done once instead of twice and numbers of
+    an impossible length turned down before it. Without those steps in the installed
+    library, the library's own method runs on ``before + candidate + after``.
     """
+    if _LIBRARY_CHECK is not None:
+        return _LIBRARY_CHECK.verify(candidate, before, after, region)
     probe = _Probe(before + candidate + after, region, leniency=Leniency.VALID)
     match = probe.verify(candidate, len(before))
     if match is None:
@@ -146,6 +197,204 @@ def _verify(candidate: str, before: str, after: str, region: str) -> _Verified |
     return _Verified(number, e164_number, place)
 
 
+class _PlainDigits(NamedTuple):
+    """A region's parsing facts for a candidate of plain digits (see ``_LibraryCheck``)."""
+
+    country_code: str
+    international_prefix: re.Pattern[str] | None
+    national_prefix: re.Pattern[str] | None
+    lengths: frozenset[int]  # possible national-number lengths for the country code
+
+
+class _LibraryCheck:
+    """``PhoneNumberMatcher._parse_and_verify`` at ``Leniency.VALID``, step by step, made of
+    the library's own functions (written against phonenumbers 9.0: ``phonenumbermatcher``
+    and ``phonenumberutil``; ``_Matcher._find`` uses its candidate search too), with
+    changes that never change a verdict:
+
+    * the region: the library's validity check (``is_valid_number``) is
+      ``is_valid_number_for_region(n, region_code_for_number(n))``, and the finding's
+      explanation names that same region; it is looked up once, not twice (for a North
+      American number, up to 25 regions' patterns), and the number-type test that picked
+      it is not made a second time (``region_and_validity``);
+    * the length: a number is valid for a region only when the length of its national
+      number is one of the region's ``general_desc.possible_length`` (when that list is
+      not empty: ``_is_number_matching_desc``). A length no region of its country code
+      lists cannot be valid, so the region lookup is skipped. A candidate of plain ASCII
+      digits is its own national number when it starts with neither the default region's
+      international prefix, nor its country code, nor its national prefix (``parse``:
+      ``_maybe_extract_country_code`` keeps the default country code then, and
+      ``_maybe_strip_national_prefix_carrier_code`` strips nothing), so an impossible
+      length turns it down before it is even parsed: an 8-digit student number in a US
+      post costs a few string tests instead of a parse and 25 regions' patterns.
+
+    tests/detectors/test_fast_paths.py checks the matches against the library's own
+    ``PhoneNumberMatcher`` on tricky and random inputs in several regions.
+    """
+
+    def __init__(self) -> None:
+        from phonenumbers import phonemetadata, phonenumbermatcher, phonenumberutil
+        from phonenumbers.phonenumber import CountryCodeSource
+
+        matcher: Any = phonenumbermatcher
+        util: Any = phonenumberutil
+        # Private names of the library: ``AttributeError`` here means "not this library".
+        self._fullmatch = matcher.fullmatch
+        self._matching_brackets = matcher._MATCHING_BRACKETS
+        self._pub_pages = matcher._PUB_PAGES
+        self._lead_pattern = matcher._LEAD_PATTERN
+        self._invalid_punctuation = PhoneNumberMatcher._is_invalid_punctuation_symbol
+        self._latin_letter = PhoneNumberMatcher._is_latin_letter
+        self._only_valid_x_chars = matcher._contains_only_valid_x_chars
+        self._national_prefix_ok = matcher._is_national_prefix_present_if_required
+        self._parse = util.parse
+        self._valid_for_region = util.is_valid_number_for_region
+        self._nsn = util.national_significant_number
+        self._regions_of_code = util.COUNTRY_CODE_TO_REGION_CODE
+        self._metadata = phonemetadata.PhoneMetadata.metadata_for_region_or_calling_code
+        self._parse_error = util.NumberParseException
+        self._unspecified = CountryCodeSource.UNSPECIFIED
+        self._region_metadata = phonemetadata.PhoneMetadata.metadata_for_region
+        self._type_of = util._number_type_helper
+        self._unknown_type = util.PhoneNumberType.UNKNOWN
+        self._lengths: dict[int, frozenset[int] | None] = {}
+        self._plain: dict[str, _PlainDigits | None] = {}
+        # ``PhoneNumberMatcher._find``'s: the candidate pattern, where a candidate can start
+        # (its first character: an opening bracket or a plus sign, or else a digit), and
+        # the pattern that cuts a second number off a candidate.
+        self._candidate: re.Pattern[str] = matcher._PATTERN
+        self._candidate_start = re.compile(
+            "[" + re.escape(matcher._LEAD_CLASS_CHARS) + r"\d]", matcher._REGEX_FLAGS
+        )
+        self.second_number_start: re.Pattern[str] = matcher._SECOND_NUMBER_START_PATTERN
+
+    def possible_lengths(self, country_code: int) -> frozenset[int] | None:
+        """National-number lengths some region of ``country_code`` may accept; None when
+        one of them lists none (then every length is possible)."""
+        if country_code in self._lengths:
+            return self._lengths[country_code]
+        lengths: set[int] = set()
+        result: frozenset[int] | None = None
+        for region in self._regions_of_code.get(country_code, ()):
+            metadata = self._metadata(country_code, region.upper())
+            if metadata is None or metadata.general_desc is None:
+                continue  # the library finds no region's number valid here
+            listed = metadata.general_desc.possible_length
+            if not listed:
+                break  # this region takes any length
+            lengths.update(listed)
+        else:
+            result = frozenset(lengths)
+        self._lengths[country_code] = result
+        return result
+
+    def next_candidate(self, text: str, index: int) -> re.Match[str] | None:
+        """``_PATTERN.search(text, index)``, searched from where a candidate can start."""
+        start = self._candidate_start.search(text, index)
+        return None if start is None else self._candidate.search(text, start.start())
+
+    def region_and_validity(self, number: Any) -> tuple[str | None, bool]:
+        """``region_code_for_number(number)`` and ``is_valid_number(number)``, the region
+        looked up once: ``_region_code_for_number_from_list`` picks a region without
+        leading digits when ``_number_type_helper`` knows the number there, the very test
+        ``is_valid_number_for_region`` then makes again; that second test is skipped."""
+        regions = self._regions_of_code.get(number.country_code)
+        if regions is None:
+            return None, False
+        if len(regions) == 1:
+            return regions[0], self._valid_for_region(number, regions[0])
+        nsn = self._nsn(number)
+        for region in regions:
+            metadata = self._region_metadata(region.upper(), None)
+            if metadata is None:
+                continue
+            if metadata.leading_digits is not None:
+                if re.compile(metadata.leading_digits).match(nsn):
+                    return region, self._valid_for_region(number, region)
+            elif self._type_of(nsn, metadata) != self._unknown_type:
+                return region, True
+        return None, False
+
+    def plain_digits(self, region: str) -> _PlainDigits | None:
+        """What ``parse`` does with plain digits in ``region`` (see the class docstring);
+        None when the region has no metadata or its country code no length list."""
+        if region in self._plain:
+            return self._plain[region]
+        plain: _PlainDigits | None = None
+        metadata = self._region_metadata(region.upper(), None) if region else None
+        if metadata is not None and metadata.country_code:
+            lengths = self.possible_lengths(metadata.country_code)
+            if lengths is not None:
+                idd = metadata.international_prefix
+                national = metadata.national_prefix_for_parsing
+                plain = _PlainDigits(
+                    str(metadata.country_code),
+                    re.compile(idd) if idd else None,
+                    re.compile(national) if national else None,
+                    lengths,
+                )
+        self._plain[region] = plain
+        return plain
+
+    def verify(self, candidate: str, before: str, after: str, region: str) -> _Verified | None:
+        if candidate.isdigit() and candidate.isascii():
+            plain = self.plain_digits(region)
+            if (
+                plain is not None
+                and len(candidate) not in plain.lengths
+                and not candidate.startswith(plain.country_code)
+                and (
+                    plain.international_prefix is None
+                    or not plain.international_prefix.match(candidate)
+                )
+                and (plain.national_prefix is None or not plain.national_prefix.match(candidate))
+            ):
+                return None  # its own national number, of a length no region accepts
+        try:
+            if not self._fullmatch(self._matching_brackets, candidate) or self._pub_pages.search(
+                candidate
+            ):
+                return None
+            # Leniency VALID: not glued to a Latin letter or a currency/percent sign.
+            if (
+                before
+                and not self._lead_pattern.match(candidate)
+                and (self._invalid_punctuation(before) or self._latin_letter(before))
+            ):
+                return None
+            if after and (self._invalid_punctuation(after) or self._latin_letter(after)):
+                return None
+            number = self._parse(candidate, region, keep_raw_input=True)
+            lengths = self.possible_lengths(number.country_code)
+            if lengths is not None and len(self._nsn(number)) not in lengths:
+                return None  # is_valid_number would say False
+            place, valid = self.region_and_validity(number)
+            if not valid:
+                return None  # is_valid_number: False
+            if not self._only_valid_x_chars(number, candidate):
+                return None
+            if not self._national_prefix_ok(number):
+                return None
+        except self._parse_error:
+            return None
+        # As the library does before it returns a match.
+        number.country_code_source = self._unspecified
+        number.raw_input = None
+        number.preferred_domestic_carrier_code = None
+        e164_number: str = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        return _Verified(number, e164_number, place or "unknown region")
+
+
+def _library_check() -> _LibraryCheck | None:
+    try:
+        return _LibraryCheck()
+    except (AttributeError, ImportError):  # another phonenumbers: its own method, unchanged
+        return None
+
+
+_LIBRARY_CHECK: Final[_LibraryCheck | None] = _library_check()
+
+
 class _VerifiedMatch(PhoneNumberMatch):
     def __init__(self, start: int, raw_string: str, verified: _Verified) -> None:
         super().__init__(start, raw_string, verified.number)
@@ -154,11 +403,38 @@ class _VerifiedMatch(PhoneNumberMatch):
 
 class _Matcher(PhoneNumberMatcher):
     """``PhoneNumberMatcher(text, region, Leniency.VALID)``, with each candidate's verdict
-    memoized (``_verify``). Candidate extraction, inner matches, the retry budget: all the
-    library's own code, so the matches are the library's, in the same order."""
+    memoized (``_verify``). Candidate extraction, inner matches, the retry budget: the
+    library's own code, so the matches are the library's, in the same order; only its
+    search for the next candidate skips ahead first (``_find``)."""
 
     def __init__(self, text: str, region: str) -> None:
         super().__init__(text, region, leniency=Leniency.VALID)
+
+    def _find(self, index: int) -> PhoneNumberMatch | None:
+        """``PhoneNumberMatcher._find``, step by step, with each search for a candidate
+        started where one can start: the library's candidate pattern begins with an opening
+        bracket, a plus sign or a digit, and has no look-behind, but it starts with an
+        optional part, so the regex engine tries it at every position of the text. A
+        character-class search finds the next such position in C first."""
+        steps = _LIBRARY_CHECK
+        if steps is None:
+            return super()._find(index)
+        text = self.text
+        match = steps.next_candidate(text, index)
+        while self._max_tries > 0 and match is not None:
+            start = match.start()
+            candidate = text[start : match.end()]
+            # Check for extra numbers at the end.
+            candidate = self._trim_after_first_match(steps.second_number_start, candidate)
+            candidate_len = len(candidate)
+            if candidate_len >= self._min_candidate_length:
+                found = self._extract_match(candidate, start)
+                if found is not None:
+                    return found
+                self._max_tries -= 1
+            index = start + candidate_len
+            match = steps.next_candidate(text, index)
+        return None
 
     def _parse_and_verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
         text = self.text
@@ -238,6 +514,9 @@ class PhoneDetector:
         r"(?:[ ]?(?:x|ext\.?|extension)[ ]?\d{1,6})?"  # extension
         r"(?![\w%$€£¥])(?![ .,/:\-]\d)"  # not before more digits, a percent, a currency
     )
+    # Where a ``_LOOSE`` match can start: its number's first character. (``_LOOSE`` starts
+    # with look-behinds, so the regex engine would try it at every position; see ``_loose``.)
+    _LOOSE_START: ClassVar[re.Pattern[str]] = re.compile(r"[+(\d]")
     _PRICE_AFTER: ClassVar[re.Pattern[str]] = re.compile(
         r"[ ]?(?:usd|eur|gbp|dollars?|euros?|bucks|pounds)(?!\w)"
     )
@@ -285,6 +564,15 @@ class PhoneDetector:
         self._allowed_national = tuple(sorted(national))
         self._loaded = True
 
+    @staticmethod
+    def clear_caches() -> None:
+        """Forget every memoized phone-number verdict (``_verify``; shared by all instances)."""
+        _verify.cache_clear()
+
+    def required_digits(self) -> int:
+        """A post with fewer digits holds no phone number (see ``MIN_DIGITS``)."""
+        return self.MIN_DIGITS
+
     def detect(self, doc: Document) -> Sequence[Finding]:
         if not self._loaded:
             self.load()
@@ -292,7 +580,7 @@ class PhoneDetector:
         if doc.digits < self.MIN_DIGITS:
             return findings  # most posts: no phone-length digit count, skip the matcher
         text = doc.text
-        students = self._student_spans(text)
+        students = _StudentNumbers(self._student_id, text)  # found on first need
         claimed: list[tuple[int, int]] = []  # rule 1's spans, reported or not
         for match in _Matcher(text, self.region):
             claimed.append((match.start, match.end))
@@ -300,7 +588,7 @@ class PhoneDetector:
             number = verified.e164
             if number in self.allowed or self._other_number(text[match.start : match.end]):
                 continue
-            if self._covered(students, match.start, match.end):
+            if students.cover(match.start, match.end):
                 continue
             word = find_context_word(
                 self._context, text, match.start, match.end, self.CONTEXT_BEFORE, 0
@@ -316,14 +604,14 @@ class PhoneDetector:
         return findings
 
     def _loose(
-        self, doc: Document, claimed: list[tuple[int, int]], students: list[tuple[int, int]]
+        self, doc: Document, claimed: list[tuple[int, int]], students: _StudentNumbers
     ) -> Iterator[Finding]:
         """Rule 2 (see the class docstring). Linear: one regex pass, one context pass."""
         text = doc.text
         hits: list[tuple[int, int, str]] | None = None  # context words, found on first need
         hit_starts: list[int] = []
         i = 0  # rule-1 spans come in text order, and so do these matches
-        for m in self._LOOSE.finditer(text):
+        for m in _matches_from_starts(self._LOOSE, self._LOOSE_START, text):
             start, end = m.span()
             while i < len(claimed) and claimed[i][1] <= start:
                 i += 1
@@ -335,7 +623,7 @@ class PhoneDetector:
                 continue
             if self._other_number(number) or self._nanp_misfit(number):
                 continue
-            if self._PRICE_AFTER.match(text, end) or self._covered(students, start, end):
+            if self._PRICE_AFTER.match(text, end) or students.cover(start, end):
                 continue
             if self._allowed_line(number, digits) or self._labelled_other(text, start):
                 continue
@@ -422,18 +710,6 @@ class PhoneDetector:
         label = self._LABEL_BEFORE.search(text, max(0, start - 40), start)
         return label is not None and label.group(1) in self.not_phone_qualifiers
 
-    def _student_spans(self, text: str) -> list[tuple[int, int]]:
-        """The district's student numbers in ``text``, in order (``finditer``: disjoint)."""
-        if self._student_id is None:
-            return []
-        return [m.span() for m in self._student_id.finditer(text) if m.end() > m.start()]
-
-    @staticmethod
-    def _covered(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-        """``[start, end)`` lies inside one of the sorted, disjoint ``spans``."""
-        k = bisect.bisect_right(spans, start, key=lambda s: s[0]) - 1
-        return k >= 0 and spans[k][1] >= end
-
     def _context_hits(self, text: str) -> list[tuple[int, int, str]]:
         """Rule 2's context words in ``text``, in order, without "<order/student/...> number"."""
         if self._loose_context is None:
@@ -496,6 +772,8 @@ class SsnDetector(PatternDetector):
     context_after: ClassVar[int] = 20
     HALF_SCORE: ClassVar[float] = 0.75  # + context_boost: always next to context
     min_digits: ClassVar[int] = 9  # every shape below is nine digits
+    # ... as 3, 2 and 4 digits with at most one separator between the groups.
+    gate: ClassVar[str | None] = r"\d{3}[\- .]?\d{2}[\- .]?\d{4}"
     patterns: ClassVar[tuple[PatternSpec, ...]] = (
         PatternSpec(
             "SSN (NNN-NN-NNNN)",
@@ -575,6 +853,7 @@ class StudentIdDetector(PatternDetector):
     def __init__(self, pattern: str | None = None) -> None:
         super().__init__()
         self.pattern = pattern
+        self._pattern_digits = 0
 
     @classmethod
     def from_context(cls, ctx: DetectorContext) -> Self:
@@ -582,6 +861,7 @@ class StudentIdDetector(PatternDetector):
 
     def load(self) -> None:
         super().load()
+        self._pattern_digits = 0
         if self.pattern is None:
             self._compiled = []
             return
@@ -589,6 +869,12 @@ class StudentIdDetector(PatternDetector):
         # it runs on the case-folded normalized text.
         spec = PatternSpec("district student-number", self.pattern, self.BASE_SCORE, re.I)
         self._compiled = [(spec, spec.compile())]
+        # The district's shape is data, so its digit bound is read from the regex itself:
+        # "\b4\d{7}\b" needs 8, and most posts hold fewer.
+        self._pattern_digits = min_digits(self.pattern, re.I)
+
+    def required_digits(self) -> int:
+        return max(self.min_digits, self._pattern_digits)
 
 
 # -- street addresses -----------------------------------------------------------------------------
@@ -1003,6 +1289,13 @@ _PLACE_SEGMENT: Final[re.Pattern[str]] = re.compile(
 )
 
 
+# "Via Roma 131", "Harjukuja 54", "Rákóczi út 66", "Pagari 18": a blank, then the house
+# number; "29 Rue de Tanger": a blank, then the street word. (A gate of AddressDetector.)
+_BLANK_THEN_HOUSE_NUMBER: Final[str] = (
+    rf"[ \t](?:{_INTL_NUMBER}|(?:{_alternation(_INTL_NUMBER_FIRST)})[ \t])"
+)
+
+
 class AddressDetector(PatternDetector):
     """Street addresses: US shapes, PO boxes, APO/FPO/DPO, and common European shapes.
 
@@ -1030,20 +1323,30 @@ class AddressDetector(PatternDetector):
         PatternSpec("street address", rf"(?P<core>{_INTL_STREET}{_UNIT}?)", BASE_SCORE),
         PatternSpec("street address", rf"(?P<core>{_LOOSE_STREET}{_UNIT}?)", BASE_SCORE),
     )
-    # Prefilters, one per pattern (None: none): text that every match of the pattern holds,
-    # found by a regex far cheaper than the pattern (which tests a look-behind and a large
-    # alternation at every position). No gate match in the post, no candidate: the
-    # pattern is skipped. tests/detectors/test_prefilters.py checks every match of each
-    # pattern on a corpus against its gate, and the findings with the gates switched off.
-    gates: ClassVar[tuple[str | None, ...]] = (
-        rf"[ \t](?:{_SUFFIX_ALT})(?!\w)",  # the suffix, after the street name's blank
-        r"[adf]po[ \t]",  # "APO AE 09001"
-        r"box",  # "PO Box", "post office box"
-        # "Via Roma 131": a prefix word and a blank; "Harjukuja 54", "Rákóczi út 66": an
-        # ending or a street word, blanks, the house number.
-        rf"(?:{_alternation(INTL_STREET_PREFIXES)})[ \t]"
-        rf"|(?:{_alternation(INTL_STREET_ENDINGS)}|{_alternation(_INTL_STREET_WORDS)})[ \t]+\d",
-        None,  # "Pagari 18 Suite 932": any word and a number; no cheap gate
+    # Prefilters, per pattern: regexes for text that every match of the pattern holds, each
+    # far cheaper than the pattern (which tests a look-behind and a large alternation at
+    # every position). A post in which one of them finds nothing holds no match: the
+    # pattern is skipped. Cheapest and most selective first; each starts with a character
+    # class or a literal, so the regex engine skips in C to where it can match; a gate two
+    # patterns share is searched once per post. tests/detectors/test_fast_paths.py checks
+    # every match of each pattern on a corpus against each of its gates, and the findings
+    # with the gates switched off.
+    gates: ClassVar[tuple[tuple[str, ...], ...]] = (
+        (rf"[ \t](?:{_SUFFIX_ALT})(?!\w)",),  # the suffix, after the street name's blank
+        (r"[adf]po[ \t]",),  # "APO AE 09001"
+        (r"box",),  # "PO Box", "post office box"
+        (
+            _BLANK_THEN_HOUSE_NUMBER,
+            # ... and a prefix word and a blank, or an ending or a street word, blanks,
+            # the house number.
+            rf"(?:{_alternation(INTL_STREET_PREFIXES)})[ \t]"
+            rf"|(?:{_alternation(INTL_STREET_ENDINGS)}|{_alternation(_INTL_STREET_WORDS)})"
+            r"[ \t]+\d",
+        ),
+        # "Pagari 18 Suite 932": the blank before the house number, the number, then
+        # neither a word character nor more digits (which ``_BLANK_THEN_HOUSE_NUMBER``
+        # also finds there, so a post without that is settled already).
+        (_BLANK_THEN_HOUSE_NUMBER, r"[ \t]\d{1,4}[a-z]?(?![\w\-]|[.,:/]\d)"),
     )
     # Context strong enough to vouch for a bare "Name 12" shape.
     strong_context_words: ClassVar[frozenset[str]] = frozenset(
@@ -1059,8 +1362,10 @@ class AddressDetector(PatternDetector):
 
     def load(self) -> None:
         super().load()
-        self._gates: list[re.Pattern[str] | None] = [
-            None if g is None else re.compile(g) for g in self.gates
+        distinct = list(dict.fromkeys(g for gates in self.gates for g in gates))
+        self._gate_regexes = [re.compile(g) for g in distinct]
+        self._gates: list[tuple[int, ...]] = [
+            tuple(distinct.index(g) for g in gates) for gates in self.gates
         ]
 
     def detect(self, doc: Document) -> Sequence[Finding]:
@@ -1071,8 +1376,9 @@ class AddressDetector(PatternDetector):
             return findings  # every shape has a number (see ``min_digits``)
         taken = _Taken()
         context = _ContextIndex(self._context, doc.text)
-        for (spec, regex), gate in zip(self._compiled, self._gates, strict=True):
-            if gate is not None and gate.search(doc.text) is None:
+        found: dict[int, bool] = {}  # gate -> found in this post
+        for (spec, regex), gates in zip(self._compiled, self._gates, strict=True):
+            if not self._gates_found(gates, doc.text, found):
                 continue  # no match of this pattern can exist (see ``gates``)
             for m in _candidates(regex, doc, _shape_ok):
                 start, end = m.start(), self._end(doc, m)
@@ -1093,6 +1399,16 @@ class AddressDetector(PatternDetector):
                 )
         findings.sort(key=lambda f: f.start)
         return findings
+
+    def _gates_found(self, gates: tuple[int, ...], text: str, found: dict[int, bool]) -> bool:
+        """Does each of these gates find something in ``text``? (Each searched once.)"""
+        for gate in gates:
+            hit = found.get(gate)
+            if hit is None:
+                hit = found[gate] = self._gate_regexes[gate].search(text) is not None
+            if not hit:
+                return False
+        return True
 
     @staticmethod
     def _end(doc: Document, m: re.Match[str]) -> int:
@@ -1274,10 +1590,16 @@ _MONTH_ALT: Final[str] = _alternation(_MONTHS)
 _YEAR: Final[str] = r"(?:19|20)\d{2}"
 _ORDINAL: Final[str] = r"(?:st|nd|rd|th)?"
 # Context that makes a date a birthdate. "turns 12" / "turned 12" / "turning 12" too.
+# The same alternatives as "(?<!\w)(?:born|birthday|...|(?:turns|turned|turning)\s+\d{1,2})(?!\w)",
+# written to start with literals (``word_start_alternation``): the gate below runs it on
+# every post with a digit. tests/detectors/test_fast_paths.py checks the two forms agree.
+_BIRTH_CONTEXT_PHRASES: Final[tuple[str, ...]] = (
+    r"born", r"birthday", r"birthdays", r"bday", r"b-day", r"b'day", r"birth\s+date",
+    r"birthdate", r"dob", r"d\.o\.b\.?", r"date\s+of\s+birth", r"day\s+of\s+birth",
+    r"turns\s+\d{1,2}", r"turned\s+\d{1,2}", r"turning\s+\d{1,2}",
+)  # fmt: skip
 _BIRTH_CONTEXT: Final[re.Pattern[str]] = re.compile(
-    r"(?<!\w)(?:born|birthday|birthdays|bday|b-day|b'day|birth\s+date|birthdate|dob"
-    r"|d\.o\.b\.?|date\s+of\s+birth|day\s+of\s+birth|(?:turns|turned|turning)\s+\d{1,2})"
-    r"(?!\w)"
+    word_start_alternation(_BIRTH_CONTEXT_PHRASES, escape=False) + r"(?!\w)"
 )
 
 

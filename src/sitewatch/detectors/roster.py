@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Final, NamedTuple, Self
 
@@ -36,6 +36,7 @@ from sitewatch.detectors.base import (
     PhraseMatcher,
     is_word_char,
     normalize_phrase,
+    word_start_alternation,
 )
 from sitewatch.detectors.context import ContextHit, ContextMatcher
 from sitewatch.detectors.pii import e164
@@ -54,11 +55,23 @@ NAME_PARTICLES: Final[frozenset[str]] = frozenset(
 ABBREVIATIONS: Final[frozenset[str]] = frozenset(
     {"mr", "mrs", "ms", "mx", "dr", "st", "jr", "sr", "mt", "vs", "prof", "no", "coach"}
 )
-_SENTENCE_END: Final[re.Pattern[str]] = re.compile(r"[.!?;]+(?=\s|$)|\n")
-_PHONE_RUN: Final[re.Pattern[str]] = re.compile(r"[+(]?\d(?:[ \t().\-]{0,3}\d)+")
-_PRONOUN: Final[re.Pattern[str]] = re.compile(
-    r"(?<!\w)(?:he|she|they|him|her|hers|his|them|their|theirs)(?!\w)"
+# The regexes below start with a character class (or literals), never with a look-behind or
+# an optional part: the engine then skips in C to the positions that can start a match
+# instead of trying the whole pattern at every position (several times faster on posts).
+# tests/detectors/test_fast_paths.py checks each against its plain form.
+#   "[.!?;]+(?=\s|$)|\n", the first character matched once:
+_SENTENCE_END: Final[re.Pattern[str]] = re.compile(
+    r"[.!?;\n](?:(?<=\n)|(?<=[.!?;])[.!?;]*(?=\s|$))"
 )
+#   "[+(]?\d(?:[ \t().\-]{0,3}\d)+": a "+" or "(" is only taken before a digit.
+_PHONE_RUN: Final[re.Pattern[str]] = re.compile(
+    r"[+(\d](?:(?<=\d)|(?<=[+(])\d)(?:[ \t().\-]{0,3}\d)+"
+)
+_PRONOUN_WORDS: Final[tuple[str, ...]] = (
+    "he", "she", "they", "him", "her", "hers", "his", "them", "their", "theirs",
+)  # fmt: skip
+#   "(?<!\w)(?:he|she|...)(?!\w)"
+_PRONOUN: Final[re.Pattern[str]] = re.compile(word_start_alternation(_PRONOUN_WORDS) + r"(?!\w)")
 _NON_DIGIT: Final[re.Pattern[str]] = re.compile(r"\D")
 _DIGITS: Final[re.Pattern[str]] = re.compile(r"\d+")
 _MAX_PHONE_DIGITS: Final[int] = 16
@@ -115,10 +128,18 @@ def sentence_breaks(text: str) -> list[int]:
 
 @dataclass(frozen=True)
 class _Key:
-    """What an automaton key stands for: one kind of one student's data."""
+    """What an automaton key stands for: one kind of one student's data.
+
+    A student's name key also carries, worked out once at load, what a hit on it says
+    (``who``: "roster student M. C.", with "(directory opt-out)" when ``opted_out``), so
+    the usual hit never reads the student's roster entry again (``_one_name_info``).
+    Neither takes part in equality: a key is its kind and student.
+    """
 
     kind: str  # name | identifier | email
     student: int
+    opted_out: bool = field(default=False, compare=False)
+    who: str = field(default="", compare=False)
 
 
 _OTHER: Final[_Key] = _Key("other", -1)  # a staff member's or guardian's name
@@ -204,12 +225,10 @@ class _Scan(NamedTuple):
 
 
 _NO_SCAN: Final[_Scan] = _Scan((), ())
-# Hostile posts may name the whole roster: the per-key memo stays bounded.
-_KEY_INFO_LIMIT: Final[int] = 100_000
 
 
 class _KeyInfo(NamedTuple):
-    """What a hit on one automaton key means, worked out on the key's first hit."""
+    """What a hit on one automaton key means, worked out at load (``_key_meanings``)."""
 
     joinable: bool  # someone's name: glued by a hyphen to a word, it is not a mention
     names: bool  # a student's name: stands between another name and its context word
@@ -322,10 +341,16 @@ class RosterDetector:
         for p in others:
             keys.extend((v, _OTHER) for v in name_variants(p.given_name, p.family_name))
         for i, p in enumerate(self._students):
-            keys.extend((v, _Key("name", i)) for v in name_variants(p.given_name, p.family_name))
+            who = "roster student " + self._initials[i]
+            if p.directory_opt_out:
+                who += " (directory opt-out)"
+            name = _Key("name", i, p.directory_opt_out, who)  # one per student, shared
+            keys.extend((v, name) for v in name_variants(p.given_name, p.family_name))
             keys.extend((k, _Key(kind, i)) for k, kind in self._contact_keys(p).items())
         self._matcher = PhraseMatcher(keys)
         self._shadowed = frozenset(shadow)
+        del keys  # the automaton has them now
+        self._key_infos = self._key_meanings()
 
         allowed = {n for n in (e164(a, self.region) for a in self.allow_phones) if n}
         staff_phones: set[str] = set()
@@ -375,6 +400,27 @@ class RosterDetector:
         keys = {full.lstrip("+"), str(parsed.national_number), national}
         return {k for k in keys if len(k) >= 7}
 
+    def _key_meanings(self) -> dict[str, _KeyInfo]:
+        """What a hit on each automaton key means (``_key_info``), worked out at load for
+        every key: a post naming a student then costs one lookup, not a roster read. Keys
+        that mean the same share one ``_KeyInfo``: a few per student."""
+        shared: dict[tuple[_Key, bool], _KeyInfo] = {}
+        infos: dict[str, _KeyInfo] = {}
+        for key, payloads in self._matcher.items():
+            if len(payloads) == 1 and payloads[0].kind == "name":
+                meaning = (payloads[0], key in self._shadowed)
+                info = shared.get(meaning)
+                if info is None:
+                    info = shared[meaning] = self._one_name_info(key, payloads[0])
+            else:
+                info = self._any_key_info(key, payloads)
+            infos[key] = info
+        return infos
+
+    def clear_caches(self) -> None:
+        """Forget the last document (what keys mean is the roster's, worked out at load)."""
+        self._last = None
+
     # -- scanning ---------------------------------------------------------------------------
     def detect(self, doc: Document) -> Sequence[Finding]:
         return self._scan(doc).findings
@@ -397,6 +443,18 @@ class RosterDetector:
         return result
 
     def _key_info(self, key: str, payloads: tuple[_Key, ...]) -> _KeyInfo:
+        """What a hit on ``key`` means (see ``_KeyInfo``)."""
+        if len(payloads) == 1 and payloads[0].kind == "name":
+            return self._one_name_info(key, payloads[0])
+        return self._any_key_info(key, payloads)
+
+    def _one_name_info(self, key: str, name: _Key) -> _KeyInfo:
+        """``_any_key_info`` for the usual key: one student's name, nobody else's."""
+        shadowed = key in self._shadowed
+        label = self.LABEL["name"]
+        return _KeyInfo(True, True, "name", label, shadowed, name.opted_out, name.who, "")
+
+    def _any_key_info(self, key: str, payloads: tuple[_Key, ...]) -> _KeyInfo:
         by_kind: dict[str, list[int]] = {}
         for k in payloads:
             if k is not _OTHER:
@@ -429,8 +487,6 @@ class RosterDetector:
                     text,
                     self.CATEGORY[kind],
                 )
-        if len(self._key_infos) < _KEY_INFO_LIMIT:
-            self._key_infos[key] = info
         return info
 
     def _scan_uncached(self, doc: Document) -> _Scan:
@@ -453,7 +509,7 @@ class RosterDetector:
         hits: list[tuple[int, int, _KeyInfo]] = []
         for start, end, key, payloads in raw:
             info = infos.get(key)
-            if info is None:
+            if info is None:  # not loaded by ``load`` (a matcher swapped in by a test)
                 info = self._key_info(key, payloads)
             if info.joinable and _joined_to_word(doc, start, end):
                 continue

@@ -7,17 +7,19 @@ that "ＭАYA Ｃhén" — fullwidth, Cyrillic А, accent — still matches the 
 character remembers which original code point it came from.
 
 Each original code point is folded independently, which keeps the map exact and lets the
-fold be cached per code point: the whole post is folded with two ``str.translate`` calls
-(C speed) and only the few code points whose folded length is not 1 are visited in Python.
+fold be cached per code point: the whole post is folded with one ``str.translate`` call (C
+speed). Most posts hold no code point whose fold is not exactly one character long; their
+offset map is the identity, a ``range`` that costs nothing to build. Otherwise a second
+``str.translate`` marks those code points and only they are visited in Python.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Final
+from typing import Final, overload
 
 __all__ = ["CONFUSABLES", "LEET", "Document", "content_view", "fold_char", "normalize"]
 
@@ -89,10 +91,20 @@ _CACHE_LIMIT: Final[int] = 100_000
 
 
 class _FoldTable(dict[int, str]):
-    """``str.translate`` table that computes and caches the fold of each code point."""
+    """``str.translate`` table that computes and caches the fold of each code point.
+
+    Every code point whose fold is not exactly one character long ("ß" → "ss", a zero-width
+    space → "") is also recorded in ``_IRREGULAR``, cached or not: a post whose code points
+    are all outside it has the identity offset map. That set is bounded by Unicode itself
+    (the code points with such a fold: combining marks, format characters, surrogates,
+    Hangul syllables, compatibility decompositions: 16,557 of the 1,114,112), so hostile
+    posts cannot grow it without end.
+    """
 
     def __missing__(self, cp: int) -> str:
         out = fold_char(chr(cp))
+        if len(out) != 1:
+            _IRREGULAR.add(chr(cp))
         if len(self) < _CACHE_LIMIT:
             self[cp] = out
         return out
@@ -113,6 +125,7 @@ class _LengthTable(dict[int, str]):
         return out
 
 
+_IRREGULAR: Final[set[str]] = set()
 _FOLD: Final[_FoldTable] = _FoldTable()
 _LENGTHS: Final[_LengthTable] = _LengthTable()
 _NOT_IDENTITY: Final[re.Pattern[str]] = re.compile(r"[^.]")
@@ -122,8 +135,38 @@ _NOT_IDENTITY: Final[re.Pattern[str]] = re.compile(r"[^.]")
 # these folds with one ``str.lower`` and an identity offset map. A test checks this
 # against ``fold_char`` for all 128 code points.
 _ASCII_SPECIAL: Final[re.Pattern[str]] = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Runs holding characters other than tab, newline and printable ASCII (at most 8 of those
+# between two others): the general path folds these through the table, the rest with
+# ``str.lower``. Any split would give the same text; this one keeps the runs few.
+_NOT_PLAIN_RUN: Final[re.Pattern[str]] = re.compile(
+    r"[^\t\n\x20-\x7e](?:[\t\n\x20-\x7e]{0,8}[^\t\n\x20-\x7e])*"
+)
 _DIGIT: Final[re.Pattern[str]] = re.compile(r"\d")
 _NON_DIGITS: Final[re.Pattern[str]] = re.compile(r"\D+")
+
+
+class _DigitCount:
+    """``Document.digits``: how many decimal digits (regex ``\\d``, Unicode) ``text`` holds.
+
+    Computed once per document: detectors whose patterns need digits (phone numbers, SSNs,
+    dates, street numbers) skip the many posts that have too few. The first access stores
+    the count in the instance, where later ones find it without calling anything (this
+    is a non-data descriptor; ``functools.cached_property`` would also take a lock).
+    """
+
+    @overload
+    def __get__(self, doc: None, owner: type[Document]) -> _DigitCount: ...
+
+    @overload
+    def __get__(self, doc: Document, owner: type[Document]) -> int: ...
+
+    def __get__(self, doc: Document | None, owner: type[Document]) -> int | _DigitCount:
+        if doc is None:
+            return self
+        text = doc.text
+        count = 0 if _DIGIT.search(text) is None else len(_NON_DIGITS.sub("", text))
+        doc.__dict__["digits"] = count  # frozen dataclass: its fields are untouched
+        return count
 
 
 @dataclass(frozen=True)
@@ -131,12 +174,13 @@ class Document:
     """A post's original text, its normalized text, and the map between them.
 
     ``offsets[i]`` is the index in ``original`` of the code point that produced
-    ``text[i]``; it is non-decreasing.
+    ``text[i]``; it is non-decreasing. ``normalize`` gives a ``range`` when the map is the
+    identity (every code point folded to one character) and a tuple otherwise.
     """
 
     original: str
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of ``text`` to the half-open span of ``original`` it covers.
@@ -163,29 +207,42 @@ class Document:
         o_start, o_end = self.to_original(start, end)
         return self.original[o_start:o_end]
 
-    @cached_property
-    def digits(self) -> int:
-        """How many decimal digits (regex ``\\d``, Unicode) ``text`` holds.
-
-        Computed once per document: detectors whose patterns need digits (phone numbers,
-        SSNs, dates, street numbers) skip the many posts that have too few.
-        """
-        if _DIGIT.search(self.text) is None:
-            return 0
-        return len(_NON_DIGITS.sub("", self.text))
+    # How many decimal digits (regex ``\\d``, Unicode) ``text`` holds; see ``_DigitCount``.
+    # (Not a field: no annotation.)
+    digits = _DigitCount()
 
 
 def normalize(text: str) -> Document:
     """Fold ``text`` for matching and keep the offset map back to it. Linear time."""
-    if text.isascii() and _ASCII_SPECIAL.search(text) is None:
+    if text.isascii() and (text.isprintable() or _ASCII_SPECIAL.search(text) is None):
         # Fast path, identical to the general one: every char folds to its lowercase.
-        return Document(original=text, text=text.lower(), offsets=tuple(range(len(text))))
+        return _document(text, text.lower(), range(len(text)))
     return _normalize(text)
 
 
 def _normalize(text: str) -> Document:
-    """The general path of ``normalize``: any text."""
-    folded = text.translate(_FOLD)
+    """The general path of ``normalize``: any text.
+
+    Only the runs holding characters outside plain ASCII go through the fold table
+    (``str.translate`` with a Python mapping costs a dictionary lookup per character); the
+    plain ASCII between them folds with ``str.lower``, as on the fast path.
+    """
+    pieces: list[str] = []
+    identity = True  # so far, every code point folded to exactly one character
+    pos = 0
+    for m in _NOT_PLAIN_RUN.finditer(text):
+        start, end = m.span()
+        run = m.group()
+        folded_run = run.translate(_FOLD)  # records irregular code points in ``_IRREGULAR``
+        if identity and (len(folded_run) != end - start or not _IRREGULAR.isdisjoint(run)):
+            identity = False
+        pieces.append(text[pos:start].lower())
+        pieces.append(folded_run)
+        pos = end
+    pieces.append(text[pos:].lower())
+    folded = "".join(pieces)
+    if identity:
+        return _document(text, folded, range(len(text)))
     marks = text.translate(_LENGTHS)
     offsets: list[int] = []
     pos = 0
@@ -197,7 +254,16 @@ def _normalize(text: str) -> Document:
     offsets.extend(range(pos, len(text)))
     if len(offsets) != len(folded):  # pragma: no cover - guards the table invariant
         raise AssertionError("normalization offset map is out of step with the text")
-    return Document(original=text, text=folded, offsets=tuple(offsets))
+    return _document(text, folded, tuple(offsets))
+
+
+def _document(original: str, text: str, offsets: Sequence[int]) -> Document:
+    """``Document(original, text, offsets)`` without the frozen dataclass's ``__init__``,
+    which sets each field through ``object.__setattr__`` and costs more than a short
+    post's whole fold. Same fields, same object."""
+    doc = object.__new__(Document)
+    doc.__dict__.update(original=original, text=text, offsets=offsets)
+    return doc
 
 
 # -- the content view: evasion folding for content rules ---------------------------------------
@@ -246,6 +312,7 @@ def content_view(doc: Document) -> Document:
         dropped.update(i for i in range(first, m.end(), 2) if text[i] == sep)
     for m in _STRETCHED.finditer(text):
         dropped.update(range(m.start() + 1, m.end()))
+    offsets: Sequence[int]
     if dropped:
         kept = [i for i in range(len(text)) if i not in dropped]
         text = "".join(text[i] for i in kept)

@@ -67,6 +67,13 @@ def _dedupe(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(merged, key=lambda f: (f.start, f.end, f.category))
 
 
+def _required_digits(detector: Detector) -> int:
+    """The detector's ``required_digits()``: a post with fewer decimal digits (``\\d``,
+    ``Document.digits``) gives it nothing to find. 0 when it does not say."""
+    required = getattr(detector, "required_digits", None)
+    return int(required()) if required is not None else 0
+
+
 def _span_set(spans: list[tuple[int, int, str]]) -> tuple[tuple[int, int, str], ...]:
     """The distinct spans, sorted."""
     if len(spans) < 2:
@@ -89,6 +96,7 @@ class ScanPipeline:
         self._batched: tuple[BatchDetectFn | None, ...] = tuple(
             getattr(d, "detect_many", None) for d in self.detectors
         )
+        self._scan_steps: tuple[tuple[DetectFn, RedactFn | None, int], ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings, roster: Roster | None) -> ScanPipeline:
@@ -107,15 +115,25 @@ class ScanPipeline:
         if not self._loaded:
             for detector in self.detectors:
                 detector.load()
+            # ``scan``'s steps: a detector that says how many digits a post must hold for
+            # it to find anything (``required_digits``, known once loaded) is not called
+            # for posts with fewer; most posts hold none.
+            self._scan_steps = tuple(
+                (detect, spans, _required_digits(detector))
+                for (detect, spans), detector in zip(self._steps, self.detectors, strict=True)
+            )
             self._loaded = True
 
     def scan(self, text: str) -> ScanResult:
         if not self._loaded:
             self.load()
         doc = normalize(text[:MAX_POST_CHARS])
+        digits = doc.digits
         raw: list[Finding] = []
         redactions: list[tuple[int, int, str]] = []
-        for detect, spans in self._steps:
+        for detect, spans, needed_digits in self._scan_steps:
+            if digits < needed_digits:
+                continue  # the detector would find nothing (see ``load``)
             found = detect(doc)
             if found:  # most detectors find nothing in most posts
                 raw.extend(found)
@@ -136,17 +154,25 @@ class ScanPipeline:
         docs = [normalize(text[:MAX_POST_CHARS]) for text in texts]
         raws: list[list[Finding]] = [[] for _ in docs]
         redactions: list[list[tuple[int, int, str]]] = [[] for _ in docs]
-        for (detect, spans), detect_many in zip(self._steps, self._batched, strict=True):
+        steps = zip(self._scan_steps, self._batched, strict=True)
+        for (detect, spans, needed_digits), detect_many in steps:
             if detect_many is not None:
                 for raw, found in zip(raws, detect_many(docs), strict=True):
                     raw.extend(found)
-            else:
-                for raw, doc in zip(raws, docs, strict=True):
-                    found = detect(doc)
-                    if found:
-                        raw.extend(found)
-            if spans is not None:
-                for masked, doc in zip(redactions, docs, strict=True):
+                if spans is not None:
+                    for masked, doc in zip(redactions, docs, strict=True):
+                        masked.extend(spans(doc))
+                continue
+            # Post by post, its redactions right after its findings: a detector that works
+            # both out in one pass (the roster) remembers only the post it saw last, and
+            # would scan every post of the page twice otherwise.
+            for raw, masked, doc in zip(raws, redactions, docs, strict=True):
+                if doc.digits < needed_digits:
+                    continue  # as in ``scan``: nothing for this detector to find
+                found = detect(doc)
+                if found:
+                    raw.extend(found)
+                if spans is not None:
                     masked.extend(spans(doc))
         return [self._result(raw, masked) for raw, masked in zip(raws, redactions, strict=True)]
 
