@@ -458,9 +458,19 @@ def main() -> int:
             f"workers) at 25/50/75/100% of the run: {' / '.join(f'{q:.0f}' for q in quarters)} "
             f"MB; slope over the second half {growth:+.2f} MB/min"
         )
+        # No log line may carry post text or a secret: check every line the workers wrote.
+        log.flush()
+        leaks = [
+            line
+            for line in (work / "daemon.log").read_text(errors="replace").splitlines()
+            if any(s in line for s in ("Great concert", "bring a gun", "Update ", X_BEARER))
+        ]
+        lines = len((work / "daemon.log").read_text(errors="replace").splitlines())
+        figures["log_lines"], figures["log_lines_with_post_text_or_token"] = lines, len(leaks)
+        print(f"daemon log: {lines:,} lines, {len(leaks)} with post text or the API token")
         if args.json:
             print(json.dumps(figures))
-        return 0
+        return 0 if not leaks else 1
     finally:
         injector.stop.set()
         for daemon in daemons:
