@@ -360,3 +360,100 @@ def test_more_record_phrasings(detector: RosterDetector, text: str, category: st
 )
 def test_numeric_phrasings_that_are_not_records(detector: RosterDetector, text: str) -> None:
     assert found(detector, text) == []
+
+
+# -- first-name re-mentions and name lists (bench/heldout_phrasings.py) -----------------------
+@pytest.fixture
+def more_students(make_roster: Callable[..., Roster], settings: Settings) -> RosterDetector:
+    rows = [
+        {"sourcedId": "s1", "role": "student", "givenName": "Maya", "familyName": "Chen"},
+        {"sourcedId": "s2", "role": "student", "givenName": "Liam", "familyName": "O'Brien",
+         "metadata.directoryOptOut": "true"},
+        {"sourcedId": "s6", "role": "student", "givenName": "Jordan", "familyName": "Taylor"},
+        {"sourcedId": "t1", "role": "teacher", "givenName": "Dana", "familyName": "Whitfield"},
+        {"sourcedId": "t2", "role": "teacher", "givenName": "Jordan", "familyName": "Taylor"},
+        {"sourcedId": "g1", "role": "guardian", "givenName": "Robert", "familyName": "Chen"},
+        {"sourcedId": "s10", "role": "student", "givenName": "Sam", "familyName": "Ortiz"},
+        {"sourcedId": "s11", "role": "student", "givenName": "Lena", "familyName": "Park"},
+        {"sourcedId": "s12", "role": "student", "givenName": "Sam", "familyName": "Reed"},
+        {"sourcedId": "s13", "role": "student", "givenName": "Will", "familyName": "Grant"},
+        {"sourcedId": "t3", "role": "teacher", "givenName": "Maya", "familyName": "Brooks"},
+    ]  # fmt: skip
+    return _detector_for(make_roster, settings, rows)
+
+
+FIRST_NAME_CASES = [
+    # a later given name alone is the student named in full before it
+    (
+        "Maya Chen joined the team. Maya was suspended Friday.",
+        [(EDU, "Maya Chen"), (EDU, "Maya")],
+    ),
+    (
+        "Maya Chen scored twice. Unfortunately Maya is failing algebra.",
+        [(EDU, "Maya Chen"), (EDU, "Maya")],
+    ),
+    ("Update on Maya Chen: Maya is expelled.", [(EDU, "Maya Chen"), (EDU, "Maya")]),
+    ("Maya Chen joined. Maya's IEP meeting is Tuesday.", [(EDU, "Maya Chen"), (EDU, "Maya")]),
+    ("maya chen joined. maya was suspended.", [(EDU, "maya chen"), (EDU, "maya")]),
+    ("Chen, Maya joined. Maya was suspended.", [(EDU, "Chen, Maya"), (EDU, "Maya")]),
+    (
+        "Congrats to Liam O'Brien on the award! Liam worked so hard.",
+        [(NAME, "Liam O'Brien"), (NAME, "Liam")],
+    ),
+    # directory information stays fine to post, re-mentioned or not
+    ("Congrats to Maya Chen on the award! Maya has worked so hard.", []),
+    ("Maya Chen is club president. Say hi to Maya at the fair!", []),
+    # no match: a given name before the full name, or glued to another word
+    ("Maya was suspended. Maya Chen won the award.", []),
+    ("Maya Chen won. Anna-Maya was suspended.", []),
+    # no match: staff and guardian first names, and students whose name is also staff's
+    ("Maya Chen won the award. Dana Whitfield said Dana was absent.", []),
+    ("Maya Chen won the award. Robert Chen said Robert was sick.", []),
+    ("Jordan Taylor sang. Jordan was absent.", []),
+    # no match: the given name is also that of someone else named in the post
+    ("Maya Chen won the award. Maya Brooks said Maya was absent.", []),
+    ("Sam Ortiz and Sam Reed ran. Sam was suspended.", []),
+    # no match: another (unlisted) person with that given name; a lower-case common word
+    ("Maya Chen won the award. Maya Lopez was suspended.", []),
+    ("Will Grant won the award. The coach will be absent.", []),
+    # names in one list share the record word
+    (
+        "Sam Ortiz and Lena Park were both suspended.",
+        [(EDU, "Sam Ortiz"), (EDU, "Lena Park")],
+    ),
+    ("Absent today: Sam Ortiz, Lena Park", [(EDU, "Sam Ortiz"), (EDU, "Lena Park")]),
+    (
+        "Sam Ortiz / Lena Park & Maya Chen: detention",
+        [(EDU, "Sam Ortiz"), (EDU, "Lena Park"), (EDU, "Maya Chen")],
+    ),
+    (
+        "Lunch detention: Sam Ortiz; Lena Park or Maya Chen",
+        [(EDU, "Sam Ortiz")],  # ";" ends the sentence
+    ),
+    # ... names not in one list do not
+    ("Sam Ortiz won the award and Lena Park was suspended.", [(EDU, "Lena Park")]),
+    ("Sam Ortiz won the award, Lena Park was suspended.", [(EDU, "Lena Park")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FIRST_NAME_CASES)
+def test_first_name_re_mentions_and_name_lists(
+    more_students: RosterDetector, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert found(more_students, text) == expected
+
+
+def test_first_name_re_mention_is_redacted_and_explained(more_students: RosterDetector) -> None:
+    text = "Congrats to Maya Chen on the award! Maya has worked so hard."
+    doc = normalize(text)
+    assert [(text[s:e], lbl) for s, e, lbl in more_students.redactions(doc)] == [
+        ("Maya Chen", "student name"),
+        ("Maya", "student name"),
+    ]
+    text = "Maya Chen joined the team. Maya was suspended Friday."
+    findings = sorted(more_students.detect(normalize(text)), key=lambda f: f.start)
+    assert [f.explanation for f in findings] == [
+        "roster student M. C. + 'suspended' (discipline context)"
+    ] * 2
+    for f in findings:
+        assert_no_pii(f)

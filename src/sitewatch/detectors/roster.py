@@ -7,7 +7,11 @@ FERPA rules (ARCHITECTURE section 5):
   (at most 200 characters apart), or in one of the next two sentences when that sentence
   refers back with a pronoun before the word and no other student is named in between
   ("Why wasn't Ethan on the field? Heard he got suspended."). Sentence scoping keeps
-  "Maya won the award. Detention reminder for all students." from linking the two;
+  "Maya won the award. Detention reminder for all students." from linking the two. After
+  a student's full name, a later given name alone ("Maya Chen joined. Maya was suspended")
+  is that student — a mention of its own, and a reference back like a pronoun — unless
+  someone else named in the post may have that given name. Names in one list ("Sam Ortiz
+  and Lena Park were suspended", "Absent: Sam Ortiz, Lena Park") share the word;
 * a student with a directory opt-out named at all → ``pii.student_name``;
 * any other student named (awards, sports, activities: directory information) → no finding,
   but the name is still a redaction span so e-mail excerpts never carry it;
@@ -72,6 +76,10 @@ _PRONOUN_WORDS: Final[tuple[str, ...]] = (
 )  # fmt: skip
 #   "(?<!\w)(?:he|she|...)(?!\w)"
 _PRONOUN: Final[re.Pattern[str]] = re.compile(word_start_alternation(_PRONOUN_WORDS) + r"(?!\w)")
+# What may stand between two names of one list ("Sam Ortiz and Lena Park were suspended",
+# "Absent: Sam Ortiz, Lena Park"): list punctuation and "and"/"or", at least one of them.
+_LIST_JOIN: Final[str] = r"(?:[,;&/]|and(?!\w)|or(?!\w))"
+_LIST_GAP: Final[re.Pattern[str]] = re.compile(rf"\s*{_LIST_JOIN}(?:\s*{_LIST_JOIN})*\s*")
 _NON_DIGIT: Final[re.Pattern[str]] = re.compile(r"\D")
 _DIGITS: Final[re.Pattern[str]] = re.compile(r"\d+")
 _MAX_PHONE_DIGITS: Final[int] = 16
@@ -182,15 +190,27 @@ class _DocScan:
         "_pronouns",
         "breaks",
         "context_starts",
+        "name_remention",
         "name_starts",
+        "names",
+        "text",
     )
 
     def __init__(
-        self, doc: Document, context: ContextMatcher | None, name_starts: Sequence[int]
+        self,
+        doc: Document,
+        context: ContextMatcher | None,
+        names: Sequence[tuple[int, int, _KeyInfo]],
+        rementions: frozenset[int] = frozenset(),
     ) -> None:
         self._doc = doc
         self._context = context
-        self.name_starts = name_starts
+        self.text = doc.text
+        # every student-name mention (start, end, meaning), its start, and the starts of
+        # the first-name re-mentions among them
+        self.names = names
+        self.name_starts: Sequence[int] = [h[0] for h in names]
+        self.name_remention = rementions
         self._hits: Sequence[ContextHit] | None = None
         self._pronouns: Sequence[int] | None = None
         self.context_starts: Sequence[int] = []
@@ -238,10 +258,21 @@ class _KeyInfo(NamedTuple):
     opted_out: bool  # kind "name": one of the students has a directory opt-out
     who: str  # kind "name": "roster student M. C. ..."; else the finding's explanation
     category: str  # the contact finding's category ("" for names)
+    student: int  # kind "name" of exactly one student: that student's index; else -1
 
 
 def _longest_first_order(hit: tuple[int, int, str, object]) -> tuple[int, int]:
     return hit[0], hit[0] - hit[1]
+
+
+def _hit_start(hit: tuple[int, int, _KeyInfo]) -> int:
+    return hit[0]
+
+
+def _names_given(key: str, given: str) -> bool:
+    """Could the name ``key`` ("given family" or "family, given") have ``given`` as its
+    given name (or first given name)?"""
+    return key.startswith(given + " ") or key.endswith(", " + given) or f", {given} " in key
 
 
 class RosterDetector:
@@ -299,6 +330,7 @@ class RosterDetector:
         self._context: ContextMatcher | None = None
         self._last: tuple[Document, _Scan] | None = None
         self._key_infos: dict[str, _KeyInfo] = {}
+        self._given_forms_cache: dict[int, tuple[str, ...]] = {}
 
     @classmethod
     def from_context(cls, ctx: DetectorContext) -> Self:
@@ -318,6 +350,7 @@ class RosterDetector:
         """Build the automaton, the phone index and the context vocabulary matcher."""
         self._loaded = True
         self._key_infos = {}
+        self._given_forms_cache = {}
         if self.roster is None:
             return
         self._students = self.roster.students
@@ -452,7 +485,9 @@ class RosterDetector:
         """``_any_key_info`` for the usual key: one student's name, nobody else's."""
         shadowed = key in self._shadowed
         label = self.LABEL["name"]
-        return _KeyInfo(True, True, "name", label, shadowed, name.opted_out, name.who, "")
+        return _KeyInfo(
+            True, True, "name", label, shadowed, name.opted_out, name.who, "", name.student
+        )
 
     def _any_key_info(self, key: str, payloads: tuple[_Key, ...]) -> _KeyInfo:
         by_kind: dict[str, list[int]] = {}
@@ -463,7 +498,7 @@ class RosterDetector:
         names = any(k.kind == "name" for k in payloads)
         shadowed = key in self._shadowed
         if not by_kind:
-            info = _KeyInfo(joinable, names, None, "", shadowed, False, "", "")
+            info = _KeyInfo(joinable, names, None, "", shadowed, False, "", "", -1)
         else:
             kind = "name" if "name" in by_kind else next(iter(by_kind))
             who = list(dict.fromkeys(by_kind[kind]))
@@ -472,8 +507,9 @@ class RosterDetector:
                 text = "roster student " + self._initials_of(who)
                 if opted_out:
                     text += " (directory opt-out)"
+                one = who[0] if len(who) == 1 else -1
                 info = _KeyInfo(
-                    joinable, names, kind, self.LABEL[kind], shadowed, opted_out, text, ""
+                    joinable, names, kind, self.LABEL[kind], shadowed, opted_out, text, "", one
                 )
             else:
                 text = f"{self.WHAT[kind]} of a roster student ({self._initials_of(who)})"
@@ -486,6 +522,7 @@ class RosterDetector:
                     False,
                     text,
                     self.CATEGORY[kind],
+                    -1,
                 )
         return info
 
@@ -514,6 +551,12 @@ class RosterDetector:
             if info.joinable and _joined_to_word(doc, start, end):
                 continue
             hits.append((start, end, info))
+        rementions: frozenset[int] = frozenset()
+        # a student named in full: later first names alone are that student too
+        extra = self._first_name_mentions(doc, hits) if hits else None
+        if extra:
+            rementions = frozenset(e[0] for e in extra)
+            hits = sorted(hits + extra, key=_hit_start)
         scan: _DocScan | None = None
         for start, end, info in hits:
             if info.kind is None:
@@ -524,8 +567,8 @@ class RosterDetector:
                 continue
             if info.kind == "name":
                 if scan is None:
-                    name_starts = [h[0] for h in hits if h[2].names]
-                    scan = _DocScan(doc, self._context, name_starts)
+                    names = [h for h in hits if h[2].names]
+                    scan = _DocScan(doc, self._context, names, rementions)
                 finding = self._name_finding(start, end, info, scan, o_start, o_end)
                 if finding is not None:
                     findings.append(finding)
@@ -583,7 +626,7 @@ class RosterDetector:
     ) -> Finding | None:
         """The finding for a student's name at ``[h_start, h_end)`` (normalized), reported
         at ``[start, end)`` (original), if it is one."""
-        context = self._nearest_context(h_start, h_end, scan)
+        context = self._nearest_context(h_start, h_end, info.student, scan)
         if context is not None:
             return Finding(
                 "pii.education_record",
@@ -605,7 +648,9 @@ class RosterDetector:
             )
         return None  # directory information: fine to post
 
-    def _nearest_context(self, h_start: int, h_end: int, scan: _DocScan) -> ContextHit | None:
+    def _nearest_context(
+        self, h_start: int, h_end: int, student: int, scan: _DocScan
+    ) -> ContextHit | None:
         """The nearest context word this name mention is about, if any (see module doc)."""
         hits = scan.context_hits
         if not hits:
@@ -622,11 +667,11 @@ class RosterDetector:
             gap = h_start - c.end if c.end <= h_start else c.start - h_end
             if gap > self.MAX_CONTEXT_GAP:
                 continue
-            if self._other_name_between(h_start, h_end, c, scan):
+            if self._other_name_between(h_start, h_end, student, c, scan):
                 continue  # "P. forgot her inhaler; M. won the prize": it is about P.
             c_sentence = bisect.bisect_right(scan.breaks, c.start)
             if c_sentence != sentence and not self._refers_back(
-                h_start, h_end, c, c_sentence - sentence, scan
+                h_start, h_end, student, c, c_sentence - sentence, scan
             ):
                 continue
             if best is None or gap < best[0]:
@@ -634,20 +679,49 @@ class RosterDetector:
         return best[1] if best else None
 
     @staticmethod
-    def _other_name_between(h_start: int, h_end: int, c: ContextHit, scan: _DocScan) -> bool:
-        """Does another student's name stand between this name and the context word?"""
+    def _other_name_between(
+        h_start: int, h_end: int, student: int, c: ContextHit, scan: _DocScan
+    ) -> bool:
+        """Does another student's name stand between this name and the context word?
+
+        The student's own names do not ("Maya Chen ... Maya was suspended"), nor names in
+        one list with this one, joined only by ``, ; & / and or`` ("Sam Ortiz and Lena
+        Park were suspended", "Absent today: Sam Ortiz, Lena Park").
+        """
+        starts = scan.name_starts
         lo, hi = (c.end, h_start) if c.end <= h_start else (h_end, c.start)
-        i = bisect.bisect_left(scan.name_starts, lo)
-        return i < len(scan.name_starts) and scan.name_starts[i] < hi
+        i = bisect.bisect_left(starts, lo)
+        if i >= len(starts) or starts[i] >= hi:
+            return False
+        after = c.end > h_start  # the context word follows the name
+        j = bisect.bisect_left(starts, hi, i)
+        names, text = scan.names, scan.text
+        edge = h_end if after else h_start  # the end of the list so far, toward the word
+        for k in range(i, j) if after else range(j - 1, i - 1, -1):
+            n_start, n_end, info = names[k]
+            if student >= 0 and info.student == student:
+                continue
+            gap = text[edge:n_start] if after else text[n_end:edge]
+            if _LIST_GAP.fullmatch(gap) is None:
+                return True
+            edge = n_end if after else n_start
+        return False
 
     def _refers_back(
-        self, h_start: int, h_end: int, c: ContextHit, sentences_later: int, scan: _DocScan
+        self,
+        h_start: int,
+        h_end: int,
+        student: int,
+        c: ContextHit,
+        sentences_later: int,
+        scan: _DocScan,
     ) -> bool:
         """Is a context word in a following sentence about this student?
 
         "Why wasn't Ethan Walker on the field? Heard he got suspended." — yes: a later
         sentence (at most ``MAX_FOLLOWING_SENTENCES`` on, ``MAX_FOLLOWING_GAP`` chars away)
-        with a third-person pronoun before the word, and no other student named in between.
+        with a third-person pronoun, or the student's first name ("Maya Chen scored. Maya
+        was suspended"), before the word, and no other student named in between.
         "Maya Chen won the award. Detention reminder for all." — no pronoun, no link.
         """
         if not 0 < sentences_later <= self.MAX_FOLLOWING_SENTENCES:
@@ -655,11 +729,116 @@ class RosterDetector:
         if c.start - h_end > self.MAX_FOLLOWING_GAP:
             return False
         sentence_start = scan.breaks[bisect.bisect_right(scan.breaks, c.start) - 1]
+        starts = scan.name_starts
         i = bisect.bisect_left(scan.pronouns, sentence_start)
         if i >= len(scan.pronouns) or scan.pronouns[i] >= c.start:
+            if student < 0 or not scan.name_remention:
+                return False
+            k = bisect.bisect_left(starts, sentence_start)
+            end = bisect.bisect_left(starts, c.start, k)
+            if not any(
+                scan.names[m][2].student == student and starts[m] in scan.name_remention
+                for m in range(k, end)
+            ):
+                return False
+        j = bisect.bisect_right(starts, h_start)
+        while j < len(starts) and starts[j] < c.start:
+            if student < 0 or scan.names[j][2].student != student:
+                return False
+            j += 1
+        return True
+
+    def _given_forms(self, student: int) -> tuple[str, ...]:
+        """Normalized ways a post may write the student's given name alone, longest first."""
+        forms = self._given_forms_cache.get(student)
+        if forms is None:
+            g = normalize_phrase(self._students[student].given_name)
+            found = {g, g.replace("-", " ")}
+            if len(g.split()) > 1:
+                found.add(g.split()[0])
+            forms = tuple(
+                sorted(
+                    (f for f in found if len(f) >= 2 and f not in _PRONOUN_WORDS),
+                    key=len,
+                    reverse=True,
+                )
+            )
+            self._given_forms_cache[student] = forms
+        return forms
+
+    def _first_name_mentions(
+        self, doc: Document, hits: Sequence[tuple[int, int, _KeyInfo]]
+    ) -> list[tuple[int, int, _KeyInfo]]:
+        """First-name re-mentions: after a full-name hit on one student, a later whole word
+        that is the student's given name is that student ("Maya Chen joined. Maya was
+        suspended"). Not when someone else named in the post (a student, staff member or
+        guardian) may have that given name too; not "Maya Lopez" (a given name before a
+        capitalized word is someone's full name); in a post that capitalizes the full name,
+        only a capitalized given name ("will" is not Will)."""
+        text = doc.text
+        out: list[tuple[int, int, _KeyInfo]] = []
+        taken: list[tuple[int, int]] = []  # spans already a mention, sorted (once needed)
+        seen: set[int] = set()
+        forms = self._given_forms_cache
+        for h_start, after, info in hits:
+            student = info.student
+            if student < 0 or student in seen:
+                continue
+            seen.add(student)
+            for given in forms.get(student) or self._given_forms(student):
+                if text.find(given, after) < 0:
+                    continue  # the usual post: the given name does not come again
+                if any(
+                    h[2].student != student and _names_given(text[h[0] : h[1]], given) for h in hits
+                ):
+                    continue  # ambiguous: another person named here has this given name
+                if not taken:
+                    taken = sorted((h[0], h[1]) for h in hits)
+                lower_ok = doc.original[doc.offsets[h_start]].islower()
+                out.extend(self._given_name_hits(doc, after, info, given, lower_ok, taken))
+        return out
+
+    def _given_name_hits(
+        self,
+        doc: Document,
+        after: int,
+        info: _KeyInfo,
+        given: str,
+        lower_ok: bool,
+        taken: list[tuple[int, int]],
+    ) -> list[tuple[int, int, _KeyInfo]]:
+        """Whole-word ``given`` after ``after`` that is not in ``taken`` (sorted spans
+        already a mention; the new ones are added), not glued to a word, not before a
+        family name, and capitalized unless ``lower_ok``."""
+        text, original, offsets = doc.text, doc.original, doc.offsets
+        out: list[tuple[int, int, _KeyInfo]] = []
+        n = len(text)
+        pos = after
+        while (k := text.find(given, pos)) >= 0:
+            pos = k + 1
+            end = k + len(given)
+            if (k > 0 and is_word_char(text[k - 1])) or (end < n and is_word_char(text[end])):
+                continue
+            at = bisect.bisect_left(taken, (k, end))
+            if (at and taken[at - 1][1] > k) or (at < len(taken) and taken[at][0] < end):
+                continue
+            if not lower_ok and original[offsets[k]].islower():
+                continue
+            if _joined_to_word(doc, k, end) or self._before_a_name(doc, end):
+                continue
+            out.append((k, end, info))
+            taken.insert(at, (k, end))
+        return out
+
+    @staticmethod
+    def _before_a_name(doc: Document, end: int) -> bool:
+        """Is the word after ``end`` (normalized) capitalized like a family name ("Maya
+        Lopez"), that is, an upper-case letter then a lower-case one?"""
+        if end >= len(doc.text) or doc.text[end] != " ":
             return False
-        j = bisect.bisect_right(scan.name_starts, h_start)
-        return j >= len(scan.name_starts) or scan.name_starts[j] >= c.start
+        o = doc.to_original(end, end + 1)[1]
+        word = doc.original[o : o + 2]
+        return len(word) == 2 and word[0].isupper() and word[1].islower()
 
     def _contact_finding(self, kind: str, students: Sequence[int], start: int, end: int) -> Finding:
         return Finding(
