@@ -148,7 +148,8 @@ class XSites:
             'options = { page_size = 100, replies = "none", timeout = 5 }\n' + APPROVAL
             for name in self.names
         )
-        return district_toml(path, None, sites=[], extra=tables, **kwargs)
+        extra = tables + kwargs.pop("extra", "")
+        return district_toml(path, None, sites=[], extra=extra, **kwargs)
 
     def env(self) -> dict[str, str]:
         return {"SITEWATCH_X_BEARER_TOKEN": X_BEARER}
@@ -304,6 +305,11 @@ def main() -> int:
         help="include the toxicity detector (the offline default backend, batched per page)",
     )
     ap.add_argument(
+        "--toxicity-backend",
+        choices=["ensemble", "profanity_check", "sitewatch"],
+        help="with --toxicity: the backend (default: the config default, ensemble)",
+    )
+    ap.add_argument(
         "--workers",
         type=int,
         default=1,
@@ -341,6 +347,11 @@ def main() -> int:
                 "metrics_port": port,
             },
             detectors=detectors,
+            extra=(
+                f'\n[detection.toxicity]\nbackend = "{args.toxicity_backend}"\n'
+                if args.toxicity_backend
+                else ""
+            ),
         )
         for n, port in enumerate(ports)
     ]
@@ -429,7 +440,11 @@ def main() -> int:
             "posts": total,
             "sites": args.sites,
             "platform": args.platform,
-            "detectors": "with toxicity" if args.toxicity else "without toxicity",
+            "detectors": (
+                f"with toxicity ({args.toxicity_backend or 'default backend'})"
+                if args.toxicity
+                else "without toxicity"
+            ),
             "seconds": round(elapsed, 1),
             "posts_per_second": round(total / elapsed, 1),
             "incidents": len(incidents),
