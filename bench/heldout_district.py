@@ -43,6 +43,7 @@ Label spans cover the name (or value) only, never a possessive "'s" or a leading
 
 from __future__ import annotations
 
+import argparse
 import random
 import re
 import unicodedata
@@ -711,3 +712,22 @@ def check(district: sd.District) -> None:
             span = post.text[lb.start : lb.end]
             assert span and span == span.strip(), (post.id, lb)
             assert unicodedata.category(span[0])[0] in "LNSP", (post.id, lb)
+
+
+def write_set_main(
+    tset: TemplateSet, name: str, posts: int, seed: int, argv: Sequence[str] | None = None
+) -> int:
+    """The command line of a held-out set's module: write its roster and labelled posts."""
+    ap = argparse.ArgumentParser(
+        description=f"Write held-out set {name} (roster + labelled posts)."
+    )
+    ap.add_argument("--students", type=int, default=2000)
+    ap.add_argument("--posts", type=int, default=posts)
+    ap.add_argument("--seed", type=int, default=seed)
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args(argv)
+    district = generate(tset, args.students, args.posts, args.seed)
+    check(district)
+    write_district(district, args.out)
+    print(f"{len(district.posts)} posts -> {args.out}")
+    return 0

@@ -44,12 +44,10 @@ hits that are no student's number, school and business addresses, phones and e-m
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from heldout_district import Template, TemplateSet, check, generate, write_district
+from heldout_district import Template, TemplateSet, write_set_main
 
 SEED = 4417
 NAME = "hb"
@@ -405,17 +403,7 @@ TEMPLATES = TemplateSet(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Write held-out set B (roster + labelled posts).")
-    ap.add_argument("--students", type=int, default=2000)
-    ap.add_argument("--posts", type=int, default=1500)
-    ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--out", type=Path, required=True)
-    args = ap.parse_args(argv)
-    district = generate(TEMPLATES, args.students, args.posts, args.seed)
-    check(district)
-    write_district(district, args.out)
-    print(f"{len(district.posts)} posts -> {args.out}")
-    return 0
+    return write_set_main(TEMPLATES, "B", 1500, SEED, argv)
 
 
 if __name__ == "__main__":

@@ -30,12 +30,10 @@ cancer", "built a wheelchair ramp", "tutors freshmen who are failing").
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from heldout_district import Template, TemplateSet, check, generate, write_district
+from heldout_district import Template, TemplateSet, write_set_main
 
 SEED = 90357
 NAME = "hc"
@@ -260,17 +258,7 @@ TEMPLATES = TemplateSet(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Write held-out set C (roster + labelled posts).")
-    ap.add_argument("--students", type=int, default=2000)
-    ap.add_argument("--posts", type=int, default=POSTS)
-    ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--out", type=Path, required=True)
-    args = ap.parse_args(argv)
-    district = generate(TEMPLATES, args.students, args.posts, args.seed)
-    check(district)
-    write_district(district, args.out)
-    print(f"{len(district.posts)} posts -> {args.out}")
-    return 0
+    return write_set_main(TEMPLATES, "C", POSTS, SEED, argv)
 
 
 if __name__ == "__main__":
