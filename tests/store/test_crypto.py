@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import select, update
 from test_repository import Clock, finding, scanned, site, sync
 
-from sitewatch.config import Settings
 from sitewatch.models import Severity
 from sitewatch.notify.email import IncidentMailer
 from sitewatch.store.crypto import (
@@ -27,23 +25,6 @@ from sitewatch.store.repository import Store
 
 TEXT = "Maya Chen is failing algebra"
 KEY_A, KEY_B = os.urandom(32), os.urandom(32)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(store_url: str, clock: Clock) -> Iterator[Store]:
-    s = Store.open(store_url, clock=clock)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def mailer(make_settings: Callable[..., Settings]) -> IncidentMailer:
-    return IncidentMailer(make_settings(notify={"tech_staff": ["tech@lakeview.k12.us"]}))
 
 
 def file_incident(store: Store, mailer: IncidentMailer, post_id: str = "1") -> int:

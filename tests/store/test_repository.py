@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -26,23 +25,6 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(store_url: str, clock: Clock) -> Iterator[Store]:
-    s = Store.open(store_url, clock=clock)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def mailer(make_settings: Callable[..., Settings]) -> IncidentMailer:
-    return IncidentMailer(make_settings(notify={"tech_staff": ["tech@lakeview.k12.us"]}))
 
 
 APPROVED = Approval(by="Designee", on=date(2026, 9, 1), ref="SUP-1", review_by=date(2027, 8, 31))

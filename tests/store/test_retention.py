@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -29,18 +29,6 @@ from sitewatch.store.retention import CATEGORIES, RetentionPolicy, years_before
 
 DAY = 86_400.0
 POLICY = RetentionPolicy()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(store_url: str, clock: Clock) -> Iterator[Store]:
-    s = Store.open(store_url, clock=clock)
-    yield s
-    s.close()
 
 
 @pytest.fixture
