@@ -1,6 +1,6 @@
 """Student-PII quality of the real scan pipeline on synthetic districts (FERPA rules).
 
-Three labelled sets, each a fictional district (OneRoster roster + posts + config):
+Four labelled sets, each a fictional district (OneRoster roster + posts + config):
 
 * ``insample`` — ``bench/synthetic_district.py`` (Lakeview). The detectors were tuned on its
   failures, so its figure is in-sample and optimistic.
@@ -10,6 +10,8 @@ Three labelled sets, each a fictional district (OneRoster roster + posts + confi
   (recorded in that module) is the honest held-out number.
 * ``heldout-c`` — ``bench/heldout_phrasings_c.py``: a second fresh set written after the
   fixes prompted by set B and run once without further tuning.
+* ``heldout-d`` — ``bench/heldout_phrasings_d.py``: a third fresh set, written blind (from
+  the contract and the label rules, without reading the detectors) before any run of it.
 
 For each set: builds ``ScanPipeline`` from the district's config exactly as
 ``sitewatch scan --config district.toml`` does, with the toxicity detector left out, and
@@ -23,7 +25,8 @@ Every predicted ``pii.*`` finding counts, so a stray ``pii.ssn`` is a false posi
 ``--show-errors`` lists failures by post id, template kind and category — never the text
 (posts hold fictional student names, but the habit matters). A benchmark, not a test.
 
-    .venv/bin/python bench/student_pii_quality.py [--set all|insample|heldout-b|heldout-c]
+    .venv/bin/python bench/student_pii_quality.py
+        [--set all|insample|heldout-b|heldout-c|heldout-d]
         [--students 2000] [--posts 3000] [--seed N] [--data DIR] [--show-errors]
 
 ``--students/--posts/--seed`` size the in-sample set; the held-out sets are frozen (fixed
@@ -46,6 +49,7 @@ from pathlib import Path
 import heldout_district as hd
 import heldout_phrasings as hb
 import heldout_phrasings_c as hc
+import heldout_phrasings_d as hdd
 import synthetic_district as sd
 
 from sitewatch.config import load_settings
@@ -103,6 +107,9 @@ SETS = {
     "insample": EvalSet("insample", "in-sample (Lakeview templates, tuned on)", sd.CATEGORIES),
     "heldout-b": EvalSet("heldout-b", "held-out B (Brookfield, new phrasings)", hd.CATEGORIES),
     "heldout-c": EvalSet("heldout-c", "held-out C (fresh, after B's fixes)", hd.CATEGORIES),
+    "heldout-d": EvalSet(
+        "heldout-d", "held-out D (fresh, written before any tuning on it)", hd.CATEGORIES
+    ),
 }
 HELDOUT_STUDENTS = 2000
 HELDOUT_B_POSTS = 1500
@@ -118,6 +125,8 @@ def write_set(name: str, args: argparse.Namespace, out: Path) -> str:
         district = hd.generate(hb.TEMPLATES, HELDOUT_STUDENTS, HELDOUT_B_POSTS, hb.SEED)
     elif name == "heldout-c":
         district = hd.generate(hc.TEMPLATES, HELDOUT_STUDENTS, hc.POSTS, hc.SEED)
+    elif name == "heldout-d":
+        district = hd.generate(hdd.TEMPLATES, HELDOUT_STUDENTS, hdd.POSTS, hdd.SEED)
     else:
         raise ValueError(name)
     hd.check(district)
