@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,7 +39,7 @@ from sitewatch.exceptions import (
     SitewatchError,
 )
 from sitewatch.logs import get_logger
-from sitewatch.models import Action, ActionKind, Post, Site
+from sitewatch.models import Action, ActionKind, Page, Post, Site
 from sitewatch.notify.email import IncidentMailer
 from sitewatch.notify.outbox import OutboxDrainer, make_transport
 from sitewatch.ops.metrics import Metrics
@@ -49,7 +50,7 @@ from sitewatch.scan.pipeline import ScanPipeline
 from sitewatch.scanning import scan_page
 from sitewatch.sites import SiteStatus
 from sitewatch.sites import registry as site_registry
-from sitewatch.store.repository import ScannedPost, Store
+from sitewatch.store.repository import PageOutcome, ScannedPost, Store
 from sitewatch.typing import Connector, Notifier
 
 log = get_logger("sitewatch.daemon")
@@ -84,6 +85,7 @@ class Reloaded:
 Reloader = Callable[[], Reloaded]
 STORE_METRICS_EVERY = 15.0  # seconds between queue/lag gauge refreshes while sleeping
 STORE_RETRY_SECONDS = 0.5  # first wait after the store went away; doubles, up to idle_max
+BUSY_PAUSE_SECONDS = 0.05  # the pause between passes while work is already due
 
 
 class _TickingTransport:
@@ -116,6 +118,15 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True  # it exists, under another user
     return True
+
+
+@dataclass(frozen=True)
+class _PageWrite:
+    """A page handed to the store, and the future of its ``PageOutcome``."""
+
+    page: Page
+    scanned: list[ScannedPost]
+    future: Future[PageOutcome]
 
 
 class Daemon:
@@ -153,6 +164,7 @@ class Daemon:
         self._started = time.monotonic()
         self._last_pass: float | None = None  # monotonic end of the last pass
         self._idle_max = 30.0
+        self._pools: dict[str, ThreadPoolExecutor] = {}  # read-ahead, write-behind
         self._install(settings, pipeline, roster)
 
     def _install(self, settings: Settings, pipeline: ScanPipeline, roster: Roster | None) -> None:
@@ -437,11 +449,15 @@ class Daemon:
         self._matcher = self.policy.matcher()
 
     def _sleep_seconds(self, idle_max: float) -> float:
+        """Until the next work is due, at most ``idle_max``. Work already due (a site whose
+        backlog outlasted the pass) waits only ``BUSY_PAUSE_SECONDS``: a backlogged daemon
+        keeps going instead of idling, and a site that stays due yet cannot be leased costs
+        a few queries a second, not a busy loop."""
         due = self.store.next_work_at(self.worker)
         if due is None:
             return idle_max
         wait = (due - self.store.clock()).total_seconds()
-        return max(0.5, min(idle_max, wait))
+        return max(BUSY_PAUSE_SECONDS, min(idle_max, wait))
 
     # -- polling ---------------------------------------------------------------------------
     def _poll_leased(self, report: PassReport, *, ignore_schedule: bool) -> None:
@@ -490,25 +506,100 @@ class Daemon:
         self._tick()
 
     def _poll_pages(self, site: Site, report: PassReport) -> None:
-        daemon = self.settings.daemon
+        """Page after page until the site has no more (or ``max_pages_per_poll``).
+
+        Three stages overlap: while page N is scanned, page N+1 is fetched on the read-ahead
+        thread and, on a store that takes concurrent sessions (PostgreSQL), page N-1 is
+        recorded on the write-behind thread, so the request's and the database's waits
+        overlap the scan. Pages are still recorded one after another in order, each only
+        after the one before it committed, so the cursor never passes an unrecorded page;
+        an error surfaces where it would without the overlap (a failed fetch or record
+        after the pages before it are recorded, and no page after a failed one is
+        recorded). A fetched page is always scanned and recorded before the poll ends, even
+        when a stop is asked for meanwhile. The connector is never used by two threads at
+        once: moderation actions and metrics wait for the read-ahead to settle.
+        """
+        limit = self.settings.daemon.max_pages_per_poll
         connector = self._connector(site.platform)
-        cursor = self.store.get_cursor(site.name)
-        for _ in range(daemon.max_pages_per_poll):
-            page = connector.fetch(site, cursor)
-            for item in page.skipped:
-                report.items_skipped += 1
-                log.warning("item skipped", site=site.name, where=item.where, reason=item.reason)
-            scanned = self._scan_page(site, page.posts)
-            outcome = self.store.record_page(site.name, scanned, page.next_cursor, self.mailer)
-            self._auto_act(site, connector, page.posts, outcome)
-            self._page_metrics(site, connector, page.next_cursor, scanned, outcome)
-            report.posts_scanned += outcome.posts_recorded
-            report.incidents_opened += outcome.incidents_opened
-            report.incidents_updated += outcome.incidents_updated
-            cursor = page.next_cursor
-            self._tick()
-            if not page.has_more or self._stop.is_set():
-                break
+        page = connector.fetch(site, self.store.get_cursor(site.name))
+        fetching: Future[Page] | None = None
+        writing: _PageWrite | None = None
+        try:
+            for n in range(limit):
+                if fetching is not None:
+                    page, fetching = fetching.result(), None
+                more = page.has_more and n + 1 < limit and not self.stopping
+                if more:
+                    fetching = self._threads("read-ahead").submit(
+                        connector.fetch, site, page.next_cursor
+                    )
+                for item in page.skipped:
+                    report.items_skipped += 1
+                    log.warning(
+                        "item skipped", site=site.name, where=item.where, reason=item.reason
+                    )
+                scanned = self._scan_page(site, page.posts)
+                if writing is not None:
+                    done, writing = writing, None
+                    self._page_done(site, connector, done, fetching, report)
+                writing = self._record(site, page, scanned)
+                self._tick()
+                if not more:
+                    break
+            if writing is not None:
+                done, writing = writing, None
+                self._page_done(site, connector, done, fetching, report)
+        except BaseException:
+            # The page already handed to the store is finished first, as it would have
+            # been before this error; if its record failed, that error is the one raised.
+            if writing is not None:
+                done, writing = writing, None
+                self._page_done(site, connector, done, fetching, report)
+            raise
+        finally:
+            if fetching is not None:
+                wait([fetching])  # a failed poll drops the page read ahead
+
+    def _record(self, site: Site, page: Page, scanned: list[ScannedPost]) -> _PageWrite:
+        record = self.store.record_page
+        if self.store.concurrent_sessions:
+            future = self._threads("write-behind").submit(
+                record, site.name, scanned, page.next_cursor, self.mailer
+            )
+        else:
+            future = Future()
+            future.set_result(record(site.name, scanned, page.next_cursor, self.mailer))
+        return _PageWrite(page, scanned, future)
+
+    def _page_done(
+        self,
+        site: Site,
+        connector: Connector,
+        done: _PageWrite,
+        fetching: Future[Page] | None,
+        report: PassReport,
+    ) -> None:
+        """A recorded page's follow-up: its moderation actions, metrics and counts."""
+        outcome = done.future.result()  # a failed record raises here
+        if fetching is not None:
+            wait([fetching])  # the connector is free again before it acts or counts
+        self._auto_act(site, connector, done.page.posts, outcome)
+        self._page_metrics(site, connector, done.page.next_cursor, done.scanned, outcome)
+        report.posts_scanned += outcome.posts_recorded
+        report.incidents_opened += outcome.incidents_opened
+        report.incidents_updated += outcome.incidents_updated
+
+    def _threads(self, role: str) -> ThreadPoolExecutor:
+        pool = self._pools.get(role)
+        if pool is None:
+            pool = self._pools[role] = ThreadPoolExecutor(1, thread_name_prefix=f"sitewatch-{role}")
+        return pool
+
+    def close(self) -> None:
+        """Stop the read-ahead and write-behind threads (the CLI calls this on exit)."""
+        for pool in self._pools.values():
+            pool.shutdown(wait=True)
+        self._pools.clear()
 
     def _page_metrics(
         self,

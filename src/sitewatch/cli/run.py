@@ -30,6 +30,7 @@ def run_command(config_path: str, once: bool) -> None:
     pipeline = build_pipeline(settings, roster)
     store = open_store(settings)
     server: OpsServer | None = None
+    daemon: Daemon | None = None
     try:
         daemon = Daemon(
             settings,
@@ -49,6 +50,8 @@ def run_command(config_path: str, once: bool) -> None:
     finally:
         if server is not None:
             server.stop()
+        if daemon is not None:
+            daemon.close()
         store.close()
 
 

@@ -61,6 +61,7 @@ from sitewatch.detectors.base import (
     normalize_phrase,
 )
 from sitewatch.detectors.context import parse_vocabulary
+from sitewatch.detectors.text_features import CalibratedTfidfScorer, HashedNgramScorer
 from sitewatch.exceptions import ConfigError
 from sitewatch.models import Finding
 from sitewatch.scan.normalize import Document, content_view
@@ -236,27 +237,40 @@ def _missing_package(backend: str, package: str, exc: ImportError) -> ConfigErro
 
 
 class ProfanityCheckModel:
-    """alt-profanity-check: a linear SVM on word n-grams, trained model inside the package."""
+    """alt-profanity-check: a linear SVM on word n-grams, trained model inside the package.
+
+    Scored by ``CalibratedTfidfScorer`` from the package's own fitted vectorizer and model
+    (the same numbers as its ``predict_prob`` without scikit-learn's per-call overhead);
+    the package's ``predict_prob`` when its model has another shape.
+    """
 
     name: str = "profanity_check"
 
     def __init__(self) -> None:
-        self._predict_prob: Any = None
+        self._predict_prob: Callable[[list[str]], Sequence[float]] | None = None
+        self.fast: bool = False
 
     def load(self) -> None:
         if self._predict_prob is not None:
             return
         try:
-            module = importlib.import_module("profanity_check")
+            module = importlib.import_module("profanity_check.profanity_check")
         except ImportError as exc:
             raise _missing_package(self.name, "alt-profanity-check", exc) from None
-        self._predict_prob = module.predict_prob
+        try:
+            scorer = CalibratedTfidfScorer(module.vectorizer, module.model)
+        except (AttributeError, ValueError):
+            self._predict_prob = module.predict_prob
+        else:
+            self._predict_prob = scorer.probabilities
+            self.fast = True
 
     def predict_raw(self, texts: Sequence[str]) -> list[float]:
         """alt-profanity-check's probability of each text, unclamped."""
         if not texts:
             return []
         self.load()
+        assert self._predict_prob is not None
         return [float(p) for p in self._predict_prob(list(texts))]
 
     def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
@@ -361,7 +375,7 @@ class SitewatchModel:
         self.threshold: float = math.nan
         self.load_seconds: float = math.nan
         self._np: Any = None
-        self._vectorizers: list[tuple[Any, Any]] = []
+        self._scorers: list[HashedNgramScorer] = []
         self._lex_coef: Any = None
         self._intercept: float = 0.0
         self._lexicon: ToxicityLexicon | None = None
@@ -400,7 +414,6 @@ class SitewatchModel:
 
     def _set(self, arrays: Mapping[str, Any]) -> None:
         np = importlib.import_module("numpy")
-        text_module = importlib.import_module("sklearn.feature_extraction.text")
         meta_raw = arrays["meta"]
         meta: dict[str, Any] = (
             json.loads(str(meta_raw)) if not isinstance(meta_raw, dict) else dict(meta_raw)
@@ -410,14 +423,16 @@ class SitewatchModel:
                 f"sitewatch toxicity model format {meta.get('format')!r} is not supported "
                 f"(expected {MODEL_FORMAT})"
             )
-        vectorizers: list[tuple[Any, Any]] = []
+        scorers: list[HashedNgramScorer] = []
         for part in ("word", "char"):
             cfg = meta["hashing"][part]
-            vectorizer = text_module.HashingVectorizer(**hashing_kwargs(cfg))
-            coef = np.zeros(int(cfg["n_features"]), dtype=np.float32)
+            coef = np.zeros(int(cfg["n_features"]), dtype=np.float64)
             coef[np.asarray(arrays[f"{part}_index"], dtype=np.int64)] = arrays[f"{part}_coef"]
-            vectorizers.append((vectorizer, coef))
-        self._vectorizers = vectorizers
+            try:
+                scorers.append(HashedNgramScorer(cfg, coef))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ConfigError(f"sitewatch toxicity model: {part} features: {exc}") from None
+        self._scorers = scorers
         self._lex_coef = np.asarray(arrays["lex_coef"], dtype=np.float64)
         self._intercept = float(np.asarray(arrays["intercept"]).reshape(-1)[0])
         self.threshold = float(np.asarray(arrays["threshold"]).reshape(-1)[0])
@@ -431,8 +446,8 @@ class SitewatchModel:
         np = self._np
         prepared = [model_text(t) for t in texts]
         scores = np.full(len(prepared), self._intercept, dtype=np.float64)
-        for vectorizer, coef in self._vectorizers:
-            scores += vectorizer.transform(prepared) @ coef
+        for scorer in self._scorers:
+            scores += scorer.scores(prepared)
         scores += lexicon_features(prepared, self._lexicon) @ self._lex_coef
         return scores
 
@@ -861,6 +876,11 @@ class MildWords:
             except ValueError as exc:
                 raise ConfigError(f"{MILD_FILE}: {exc}") from None
             self._rules.append((regex, where))
+        self._any: re.Pattern[str] | None = (
+            re.compile("|".join(f"(?:{regex.pattern})" for regex, _ in self._rules))
+            if self._rules
+            else None
+        )
 
     @classmethod
     def load(cls) -> MildWords:
@@ -868,6 +888,8 @@ class MildWords:
 
     def mask(self, text: str) -> str:
         """``text`` with each mild word blanked (same length, so offsets still hold)."""
+        if self._any is None or not self._any.search(text):
+            return text  # most posts: no mild word at all
         for regex, where in self._rules:
             if where is None or where.search(text):
                 text = regex.sub(lambda m: " " * len(m.group()), text)
@@ -1021,6 +1043,9 @@ class LexiconHit:
     end: int
 
 
+RECENT_LEXICON_TEXTS: Final[int] = 512
+"""Texts whose lexicon hits ``ToxicityLexicon.find`` keeps (a page's worth and more)."""
+
 _HANDLE: Final[re.Pattern[str]] = re.compile(r"(?<![\w@])@(?=\w{2,})(?!ss)")
 
 
@@ -1049,6 +1074,7 @@ class ToxicityLexicon:
         self.sizes: dict[str, int] = {k: len(entries[k]) for k in self.kinds}
         self._entries: dict[str, list[re.Pattern[str]]] = {}
         self._any: dict[str, re.Pattern[str]] = {}
+        self._recent: dict[str, tuple[LexiconHit, ...]] = {}
         for kind in self.kinds:
             try:
                 compiled = [compile_lexicon_entry(e, refs) for e in entries[kind]]
@@ -1063,6 +1089,18 @@ class ToxicityLexicon:
         return cls({kind: load_lexicon(kind) for kind in LEXICON_KINDS})
 
     def find(self, text: str) -> list[LexiconHit]:
+        """Every whole-word hit in ``text``. The detector and the sitewatch model read the
+        same text of a one-sentence post in turn, so the last few answers are kept."""
+        known = self._recent.get(text)
+        if known is not None:
+            return list(known)
+        hits = self._find(text)
+        if len(self._recent) >= RECENT_LEXICON_TEXTS:
+            self._recent.clear()
+        self._recent[text] = tuple(hits)
+        return hits
+
+    def _find(self, text: str) -> list[LexiconHit]:
         hits: list[LexiconHit] = []
         for kind, regex in self._any.items():
             for m in regex.finditer(text):
@@ -1185,17 +1223,22 @@ class ToxicityDetector:
         if not self._loaded:
             self.load()
         results: list[list[Finding]] = [self._self_harm_findings(doc) for doc in docs]
-        if self._lexicon is not None:
-            for doc, found in zip(docs, results, strict=True):
-                found.extend(self._lexicon_findings(doc, self._lexicon))
+        # The lexicon reads the content view with @handles kept as handles (model_view).
+        handle_views = [model_view(doc) for doc in docs] if self._lexicon is not None else None
+        if self._lexicon is not None and handle_views is not None:
+            for view_doc, found in zip(handle_views, results, strict=True):
+                found.extend(self._lexicon_findings(view_doc, self._lexicon))
         if self.model is None or not self.thresholds:
             return results
         texts: list[str] = []
         owners: list[tuple[int, _Candidate]] = []
         # The model reads the content view too: "sh1t" and "f u c k" score like the words.
         # The sitewatch model reads @handles as handles (model_view) rather than as letters.
-        view = model_view if getattr(self.model, "reads_masked_handles", False) else content_view
-        views = [view(doc) for doc in docs]
+        views: list[Document]
+        if getattr(self.model, "reads_masked_handles", False):
+            views = handle_views if handle_views is not None else [model_view(d) for d in docs]
+        else:
+            views = [content_view(doc) for doc in docs]
         for d, doc in enumerate(views):
             start, end = _trimmed(doc.text)
             if start == end:
@@ -1222,9 +1265,9 @@ class ToxicityDetector:
             results[d] = _merge(results[d], self._model_findings(views[d], scored))
         return results
 
-    def _lexicon_findings(self, doc: Document, lexicon: ToxicityLexicon) -> list[Finding]:
-        """One finding per category: the strongest lexicon hit, first in the post on ties."""
-        view = content_view(_mask_handles(doc))
+    def _lexicon_findings(self, view: Document, lexicon: ToxicityLexicon) -> list[Finding]:
+        """One finding per category: the strongest lexicon hit, first in the post on ties.
+        ``view`` is the post's ``model_view``."""
         best: dict[str, LexiconHit] = {}
         for hit in lexicon.find(view.text):
             category = LEXICON_CATEGORIES[hit.kind]

@@ -277,6 +277,9 @@ _LEET_TABLE: Final[dict[int, str]] = str.maketrans(LEET)
 # "idiot!" keeps its "!" and "2026" (no letter) stays a number.
 _LEET_TOKEN: Final[re.Pattern[str]] = re.compile(r"[a-z0-9@$!|+]*[a-z][a-z0-9@$!|+]*")
 _LEET_SYMBOLS: Final[frozenset[str]] = frozenset("@$!|+")
+# A letter beside a leetspeak character: a token holding both has such a pair, so a text
+# without one has nothing to fold ("post (12)." is left alone without a token-by-token pass).
+_LEET_BESIDE_LETTER: Final[re.Pattern[str]] = re.compile(r"[a-z][0-9@$!|+]|[0-9@$!|+][a-z]")
 # Three or more single characters split by one repeated separator: "l o s e r", "k.i.l.l".
 _SPACED: Final[re.Pattern[str]] = re.compile(
     r"(?<![a-z0-9])[a-z0-9@$](?P<sep>[ .\-_*])[a-z0-9@$](?:(?P=sep)[a-z0-9@$])+(?![a-z0-9])"
@@ -295,6 +298,11 @@ def _fold_leet_token(token: str) -> str:
             ch = ch.translate(_LEET_TABLE)
         out.append(ch)
     return "".join(out)
+
+
+def _fold_leet_match(m: re.Match[str]) -> str:
+    token = m.group()
+    return token if token.isalpha() else _fold_leet_token(token)
 
 
 def content_view(doc: Document) -> Document:
@@ -319,8 +327,8 @@ def content_view(doc: Document) -> Document:
         offsets = tuple(doc.offsets[i] for i in kept)
     else:
         offsets = doc.offsets
-    if any(c in text for c in LEET):
-        text = _LEET_TOKEN.sub(lambda m: _fold_leet_token(m.group()), text)
+    if _LEET_BESIDE_LETTER.search(text):
+        text = _LEET_TOKEN.sub(_fold_leet_match, text)
     if text == doc.text:
         return doc
     return Document(original=doc.original, text=text, offsets=offsets)

@@ -48,6 +48,8 @@ class StoreBase:
         self.engine = engine
         self.sessions = make_sessionmaker(engine)
         self.clock = clock
+        # SQLite serialises writers on one file: a second thread's write would only wait.
+        self.concurrent_sessions: bool = engine.dialect.name != "sqlite"
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True, clock: Clock = utcnow) -> Self:
