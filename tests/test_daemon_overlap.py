@@ -55,13 +55,13 @@ class Pages:
 @pytest.fixture
 def open_daemon(
     make_settings: Any, demo_site: Any, tmp_path: Path
-) -> Iterator[Callable[[str, Pages], Daemon]]:
+) -> Iterator[Callable[..., Daemon]]:
     daemons: list[Daemon] = []
     feed = tmp_path / "feed.jsonl"
     feed.write_text("", encoding="utf-8")
 
-    def make(url: str, source: Pages) -> Daemon:
-        settings = make_settings(store={"url": url}, sites=[demo_site(feed, name=SITE)])
+    def make(url: str, source: Pages, **extra: Any) -> Daemon:
+        settings = make_settings(store={"url": url}, sites=[demo_site(feed, name=SITE)], **extra)
         store = Store.open(url)
         daemon = Daemon(
             settings, store, build_pipeline(settings, None), connector_factory=lambda p: source
@@ -215,3 +215,19 @@ def test_a_backlog_is_polled_again_after_a_short_pause(
     daemon.run_once()
     # Polled: the next poll is the site's interval away (the demo default, a minute or more).
     assert daemon._sleep_seconds(idle_max=30.0) > 1.0
+
+
+def test_a_site_left_with_pages_is_due_again_at_once(
+    open_daemon: Callable[[str, Pages], Daemon], tmp_path: Path
+) -> None:
+    daemon = open_daemon(
+        f"sqlite:///{tmp_path / 'sw.db'}", Pages(pages=5), daemon={"max_pages_per_poll": 2}
+    )
+    assert daemon.run_once().posts_scanned == 6
+    assert daemon._sleep_seconds(idle_max=30.0) == BUSY_PAUSE_SECONDS  # the backlog is due
+    assert daemon.store.lease_due_sites("w", lease_seconds=5) == [SITE]
+    daemon.store.release_lease(SITE, "w")
+    assert daemon.run_once().posts_scanned == 6
+    assert daemon.run_once().posts_scanned == 3  # the last page: the backlog is gone
+    assert recorded_posts(daemon) == page_posts(0, 1, 2, 3, 4)
+    assert daemon._sleep_seconds(idle_max=30.0) > 1.0  # now the poll interval applies

@@ -481,7 +481,7 @@ class Daemon:
     def poll_site(self, site: Site, report: PassReport) -> None:
         started = time.monotonic()
         try:
-            self._poll_pages(site, report)
+            backlog = self._poll_pages(site, report)
         except RetriableConnectorError as exc:
             self._polled(site, started, "retriable_error")
             self._failed(site, report, fatal=False, detail=str(exc), retry_after=exc.retry_after)
@@ -491,7 +491,9 @@ class Daemon:
             self._failed(site, report, fatal=True, detail=str(exc))
             return
         self._polled(site, started, "ok")
-        recovered = self.store.record_success(site.name, site.poll_interval)
+        # A site that spent its page budget with pages left is due again at once: its
+        # backlog drains over the next passes, taking turns with the other sites.
+        recovered = self.store.record_success(site.name, 0.0 if backlog else site.poll_interval)
         report.sites_polled.append(site.name)
         if site.name in self._failing or recovered:
             self._failing.discard(site.name)
@@ -505,8 +507,9 @@ class Daemon:
             self.metrics.connector_errors.labels(platform=site.platform, kind=kind).inc()
         self._tick()
 
-    def _poll_pages(self, site: Site, report: PassReport) -> None:
-        """Page after page until the site has no more (or ``max_pages_per_poll``).
+    def _poll_pages(self, site: Site, report: PassReport) -> bool:
+        """Page after page until the site has no more (or ``max_pages_per_poll``); True when
+        the page budget ran out with pages left (a backlog).
 
         Three stages overlap: while page N is scanned, page N+1 is fetched on the read-ahead
         thread and, on a store that takes concurrent sessions (PostgreSQL), page N-1 is
@@ -549,6 +552,7 @@ class Daemon:
             if writing is not None:
                 done, writing = writing, None
                 self._page_done(site, connector, done, fetching, report)
+            return page.has_more and not self.stopping
         except BaseException:
             # The page already handed to the store is finished first, as it would have
             # been before this error; if its record failed, that error is the one raised.
