@@ -349,9 +349,15 @@ ENSEMBLE_ROWS = [
     ("That drumline was sick!", ["content.profanity"], DIGEST),
     ("Garden club: bring a hoe and gloves", ["content.insult", "content.profanity"], DIGEST),
     ("Shoot your shot at tryouts", ["content.profanity"], DIGEST),
-    # Known false positive: a bare insult word about a thing scores 0.71 and files an
-    # incident (the word list alone makes it a low finding).
-    ("the quiz was dumb", ["content.insult", "content.profanity", "content.toxicity"], INCIDENT),
+    # "dumb"/"stupid" about a school thing (data/toxicity_mild.txt, "@ quiz|test|…"): crude,
+    # for the digest; about a person, or with no such thing named, still an incident.
+    ("the quiz was dumb", ["content.insult", "content.profanity"], DIGEST),
+    ("this stupid test again", ["content.insult", "content.profanity"], DIGEST),
+    ("the new dress code is stupid", ["content.insult", "content.profanity"], DIGEST),
+    ("Jake is dumb and ugly", ["content.insult", "content.profanity", "content.toxicity"],
+     INCIDENT),
+    ("you are stupid and the quiz was dumb", ["content.insult", "content.profanity"],
+     INCIDENT),  # aimed at someone: the insult word list's medium finding
     # no-match rows: school slang, sports, music, clubs, announcements
     ("Our drumline killed it at regionals!", [], NONE),
     ("The choir killed it tonight", [], NONE),
