@@ -151,3 +151,35 @@ def test_shipped_configs_are_valid() -> None:
     assert [s.name for s in demo.sites] == ["lhs-band-site", "lhs-chess-club", "lms-drama-2025"]
     example = load_settings(root / "sitewatch.example.toml")
     assert example.sites[0].platform == "reddit"
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["400 N Main St, Springfield, IL 62701"],
+        ["1200 W Park Ave", "88 School St.", "12-14 Rue de la Paix"],
+        [],
+    ],
+)
+def test_allow_addresses_are_street_addresses(tmp_path: Path, addresses: list[str]) -> None:
+    listed = ", ".join(f'"{a}"' for a in addresses)
+    body = GOOD.replace("[detection.pii]\n", f"[detection.pii]\nallow_addresses = [{listed}]\n")
+    settings = load_settings(write(tmp_path, body))
+    assert settings.detection.pii.allow_addresses == addresses
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["Lakeview High School", "Main St", "400", "400 Main", ""],
+)
+def test_allow_address_that_is_not_an_address_names_the_entry(tmp_path: Path, bad: str) -> None:
+    body = GOOD.replace(
+        "[detection.pii]\n", f'[detection.pii]\nallow_addresses = ["1200 W Park Ave", "{bad}"]\n'
+    )
+    path = write(tmp_path, body)
+    with pytest.raises(ConfigError) as err:
+        load_settings(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: invalid configuration")
+    assert "detection.pii.allow_addresses" in message
+    assert "allow_addresses[1]" in message and "is not a street address" in message

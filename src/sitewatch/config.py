@@ -77,8 +77,16 @@ class DaemonSettings(_Strict):
     metrics_port: Annotated[int, Field(ge=0, le=65535)] | None = None
 
 
+# A district building's address: a house number, then at least two words ("1200 W Park Ave").
+_STREET_ADDRESS = re.compile(
+    r"\s*\d+[a-z]?(?:-\d+)?[\s,]+[^\W\d_][\w.'-]*(?:[\s,]+[\w.'#-]+)+\s*", re.I
+)
+
+
 class PiiSettings(_Strict):
     allow_phones: list[str] = Field(default_factory=list)
+    # The district's own buildings (schools, offices): their street addresses are not PII.
+    allow_addresses: list[str] = Field(default_factory=list)
     allow_email_domains: list[str] = Field(default_factory=list)
     student_email_domains: list[str] = Field(default_factory=list)
     student_id_pattern: str | None = None
@@ -88,6 +96,17 @@ class PiiSettings(_Strict):
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
         return _valid_regex(value)
+
+    @field_validator("allow_addresses")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for i, address in enumerate(value):
+            if _STREET_ADDRESS.fullmatch(address) is None:
+                raise ValueError(
+                    f"allow_addresses[{i}] {address!r} is not a street address: expected a "
+                    'house number and a street, e.g. "400 N Main St, Springfield, IL 62701"'
+                )
+        return value
 
     @field_validator("allow_email_domains", "student_email_domains")
     @classmethod

@@ -395,7 +395,12 @@ def test_one_name_key_info_is_the_general_one(make_roster: Any) -> None:
         assert detector._key_info(key, payloads) == general
         assert detector._key_infos[key] == general  # worked out at load, the same
     assert seen["one"] > 20 and seen["several"] > 5
-    assert len(detector._key_infos) == seen["one"] + seen["several"]
+    # ... and the hashtag forms ("#mayachen"), looked up outside the automaton
+    for tag, students in detector._hashtags.items():
+        assert tag.startswith("#") and automaton.get(tag, None) is None
+        assert detector._key_infos[tag] == detector._any_key_info(tag, students)
+    assert detector._hashtags
+    assert len(detector._key_infos) == seen["one"] + seen["several"] + len(detector._hashtags)
 
 
 def test_roster_clear_caches_and_one_scan_per_post_in_a_page(

@@ -43,11 +43,12 @@ def assert_explanations_clean(text: str, findings: Sequence[Finding]) -> None:
 # -- e-mail ------------------------------------------------------------------------------------
 EMAIL_CASES = [
     # (text, expected matches, expected scores)
-    ("info@presidio.site", ["info@presidio.site"], [0.6]),
-    ("my email address is info@example.org", ["info@example.org"], [0.6]),
+    # Presidio's rows, with a person's local part ("info@" is a role mailbox, below)
+    ("maya@presidio.site", ["maya@presidio.site"], [0.6]),
+    ("my email address is maya@example.org", ["maya@example.org"], [0.6]),
     (
-        "try one of these emails: info@example.org or anotherinfo@example.org",
-        ["info@example.org", "anotherinfo@example.org"],
+        "try one of these emails: maya@example.org or anotherinfo@example.org",
+        ["maya@example.org", "anotherinfo@example.org"],
         [0.6, 0.6],
     ),
     ("user@xn--80ak6aa92e.com", ["user@xn--80ak6aa92e.com"], [0.6]),
@@ -64,7 +65,38 @@ EMAIL_CASES = [
     ("x@lhs.students.district.k12.us", ["x@lhs.students.district.k12.us"], [0.95]),
     # look-alike domain is not the staff domain
     ("coach@notdistrict.k12.us", ["coach@notdistrict.k12.us"], [0.6]),
+    # spelled out: a bracketed "at" anywhere, "at ... dot" at a student domain
+    ("reach me at mchen [at] example.org", ["mchen [at] example.org"], [0.6]),
+    (
+        "ask jl815 (at) students.district.k12.us today",
+        ["jl815 (at) students.district.k12.us"],
+        [0.95],
+    ),
+    (
+        "send it to jl815 at students dot district dot k12 dot us.",
+        ["jl815 at students dot district dot k12 dot us"],
+        [0.95],
+    ),
+    (
+        "or mchen at students [dot] district [dot] k12 [dot] us",
+        ["mchen at students [dot] district [dot] k12 [dot] us"],
+        [0.95],
+    ),
+    # role mailboxes outside the student domains: a business's or a club's contact
+    ("Spirit wear orders: hello@cornerscoops.com.", [], []),
+    ("Vendor contact: Orders@PrairiePrintShop.com", [], []),
+    ("write to info@boosters.org or events@bowl.com", [], []),
+    ("questions? customer.service@shop.example or front-desk@hotel.example", [], []),
+    ("billing+web@example.org", [], []),
+    ("reservations [at] example.org", [], []),
+    # ... but a role-like name at the student domain is still a student's account
+    ("info@students.district.k12.us", ["info@students.district.k12.us"], [0.95]),
+    ("infoman@example.org", ["infoman@example.org"], [0.6]),
     # no-match rows
+    ("look at google dot com for it", [], []),
+    ("meet at students dot the gym", [], []),
+    ("staff: coach [at] district.k12.us", [], []),
+    ("we met at lakeview.edu last year", [], []),
     ("my email is info@presidio.", [], []),
     ("this is not an email: hello-world here", [], []),
     ("contact coach@district.k12.us for details", [], []),
@@ -195,6 +227,40 @@ def test_phone_shape_next_to_phone_word(
     assert_explanations_clean(text, findings)
 
 
+# A business's published number is not student PII; a person's number next to one is.
+BUSINESS_PHONE_CASES = [
+    # the number is a person's: no business word, or a person referred to after it
+    ("call me at 309-465-1973", ["309-465-1973"]),
+    ("Maya works at the bakery, call her at 309-465-1973", ["309-465-1973"]),
+    ("text my mom at 309-465-1973 to order a hoodie", ["309-465-1973"]),
+    (
+        "found a wallet at Main Street Bakery; call her at 630-509-4213 or the store at "
+        "847-851-3771",
+        ["630-509-4213"],
+    ),
+    ("email hello@shop.example or call Maya at 309-465-1973", ["309-465-1973"]),
+    ("Maya (maya@example.org, 309-465-1973) runs the carpool", ["309-465-1973"]),
+    ("call 0490 75 40 81 for the ride", ["0490 75 40 81"]),
+    # no-match rows: a business named before it, a business purpose, a role mailbox
+    ("call her at 630-509-4213 or the store at 847-851-3771", ["630-509-4213"]),
+    ("Call Tony's Pizza at +1 (630) 836-7574 to reserve lanes.", []),
+    ("Call Corner Scoops at 309.428.5319 to reserve lanes.", []),
+    ("Fundraiser night at Riverside Bowl! Call 217-265-6281 for pickup orders.", []),
+    ("Catering is from Main Street Bakery (hello@cornerscoops.com, 309.546.3282).", []),
+    ("Vendor: Ace Printing (orders@aceprint.example, 847-287-3324)", []),
+    ("Lane reservations at Brookfield Hardware: call 1-815-346-5353.", []),
+    ("the shop phone is 0490 75 40 81", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BUSINESS_PHONE_CASES)
+def test_business_numbers_are_not_student_pii(
+    settings: Settings, text: str, expected: list[str]
+) -> None:
+    findings = run(PhoneDetector.from_context(DetectorContext(settings, None)), text)
+    assert matched(text, findings) == expected
+
+
 def test_phone_shape_explanation_names_context_word() -> None:
     (finding,) = run(PhoneDetector(), "Mobile: 0490 75 40 81")
     assert finding.explanation == "phone-number shape + context word 'mobile'"
@@ -220,6 +286,17 @@ def test_student_number_is_not_also_a_phone_in_the_pipeline(settings: Settings) 
         ("pii.student_id", "40012345"),
         ("pii.phone", "0490 75 40 81"),
     ]
+
+
+def test_separated_student_number_next_to_an_id_word_is_not_a_phone(settings: Settings) -> None:
+    findings = run(
+        PhoneDetector.from_context(DetectorContext(settings, None)),
+        "Jazmine forgot her ID again, number 4537-8910.",
+    )
+    assert findings == []
+    # ... without the ID word the same digits next to "number" are a phone-number shape
+    text = "my number is 4537-8910."
+    assert matched(text, run(PhoneDetector.from_context(DetectorContext(settings, None)), text))
 
 
 def test_phone_allow_list_compares_e164() -> None:
@@ -300,7 +377,31 @@ STUDENT_ID_CASES = [
     (r"\b4\d{7}\b", "４００１２３４５", ["４００１２３４５"], [0.6]),
     (r"\bS\d{6}\b", "badge S123456", ["S123456"], [0.6]),  # case-insensitive on folded text
     (r"\bS\d{6}\b", "Student #s123456", ["s123456"], [0.9]),
+    # written with one separator in the middle, next to a student/ID word
+    (r"\b4\d{7}\b", "my student number is 4065-3965.", ["4065-3965"], [0.9]),
+    (r"\b4\d{7}\b", "Lost card, student ID 4206 9009, at the office", ["4206 9009"], [0.9]),
+    (r"\b4\d{7}\b", "(ID 4051.8010)", ["4051.8010"], [0.9]),
+    (r"\b4\d{7}\b", "library hold for student #4096-8746", ["4096-8746"], [0.9]),
+    # another kind of number labelled right before it is not a student's
+    (
+        r"\b4\d{7}\b",
+        "Order #42531387 was placed under student 40432040",
+        ["40432040"],
+        [0.6],
+    ),
+    (r"\b4\d{7}\b", "Invoice 41377765 for the bus has been paid", [], []),
+    (r"\b4\d{7}\b", "Ticket confirmation number 40648832, keep it", [], []),
+    (r"\b4\d{7}\b", "Raffle ticket 40601917 won the 50/50!", [], []),
+    (r"\b4\d{7}\b", "PO 40446669 for the robotics parts", [], []),
+    (r"\b4\d{7}\b", "Order confirmation 42061647: 24 hoodies", [], []),
+    (r"\b4\d{7}\b", "tracking no. 44217884", [], []),
+    (r"\b4\d{7}\b", "order #4253-1387 for the student store", [], []),
     # no-match rows
+    (r"\b4\d{7}\b", "Bus pass for 4620-9160 was left on the seat.", [], []),  # no ID word
+    (r"\b4\d{7}\b", "student id 4206 9009 1234", [], []),  # a longer number
+    (r"\b4\d{7}\b", "student id 3206-9009", [], []),  # not the district's shape
+    (r"\b4\d{7}\b", "student score 4.5-3.2", [], []),
+    (r"\b4\d{7}\b", "student id 44.696330", [], []),  # not split in the middle
     (r"\b4\d{7}\b", "412345678", [], []),
     (r"\b4\d{7}\b", "3001234", [], []),
     (r"\b4\d{7}\b", "won 4-0 tonight", [], []),

@@ -9,7 +9,13 @@ import pytest
 
 from sitewatch.config import Settings
 from sitewatch.detectors.base import DetectorContext
-from sitewatch.detectors.pii import AddressDetector, BirthdateDetector
+from sitewatch.detectors.pii import (
+    AddressDetector,
+    BirthdateDetector,
+    address_key,
+    same_address,
+)
+from sitewatch.exceptions import ConfigError
 from sitewatch.models import Finding
 from sitewatch.scan.normalize import normalize
 from sitewatch.typing import Detector
@@ -126,6 +132,55 @@ def test_address(
     assert [f.score for f in findings] == scores
     assert all(f.category == "pii.address" and f.detector == "address" for f in findings)
     assert_explanations_clean(text, findings)
+
+
+# The district's own buildings (``detection.pii.allow_addresses``) are not PII, however
+# they are written; other addresses on the same street still are.
+DISTRICT_BUILDINGS = ["400 N Main St, Brookfield, IL 61604", "1200 West Park Avenue"]
+ALLOW_ADDRESS_CASES = [
+    ("Registration night is at 400 N Main St, Brookfield, IL 61604.", []),
+    ("Lost and found is at the main office, 400 N Main St.", []),
+    ("registration at 400 north main street, brookfield, illinois 61604", []),
+    ("The meet is at 1200 W. Park Ave.", []),
+    ("Flu clinic at 1200 W Park Ave, Brookfield, IL 61604 on Friday", []),
+    ("The meet is at 1200 WEST PARK AVE", []),
+    # no-match rows for the allow-list: a student's home on the same street is PII
+    ("She lives at 402 N Main St, Brookfield, IL 61604", ["402 N Main St, Brookfield, IL 61604"]),
+    ("He lives at 400 S Main St", ["400 S Main St"]),
+    ("She lives at 400 N Main St, Apt 3", ["400 N Main St, Apt 3"]),
+    # ... as is the same street address in another town, when the entry names its town
+    ("moved to 400 N Main St, Springfield, IL 62701", ["400 N Main St, Springfield, IL 62701"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ALLOW_ADDRESS_CASES)
+def test_district_buildings_are_not_pii(
+    detection_settings: Callable[..., Settings], text: str, expected: list[str]
+) -> None:
+    settings = detection_settings(pii={"allow_addresses": DISTRICT_BUILDINGS})
+    findings = run(AddressDetector.from_context(DetectorContext(settings, None)), text)
+    assert matched(text, findings) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("400 N Main St", "400 North Main Street", True),
+        ("3315 Glenwood Dr.", "3315 glenwood drive, brookfield, il 61615", True),
+        ("88 School St", "88 School Street, Brookfield", True),
+        ("400 N Main St, Brookfield", "400 N Main St, Springfield", False),
+        ("400 N Main St", "40 N Main St", False),
+        ("400 Main", "400 Main St", False),  # too short to stand for a building
+    ],
+)
+def test_same_address(a: str, b: str, same: bool) -> None:
+    assert same_address(address_key(a), address_key(b)) is same
+
+
+def test_bad_allow_address_is_a_config_error() -> None:
+    detector = AddressDetector(allow_addresses=["Brookfield High School"])
+    with pytest.raises(ConfigError, match=r"allow_addresses\[0\]: not a street address"):
+        detector.load()
 
 
 def test_address_explanation_names_context_word(context: DetectorContext) -> None:

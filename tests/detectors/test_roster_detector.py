@@ -11,7 +11,14 @@ import pytest
 from sitewatch.config import Settings
 from sitewatch.detectors.base import DetectorContext, Redactor
 from sitewatch.detectors.context import CATEGORIES, ContextMatcher, load_vocabularies
-from sitewatch.detectors.roster import RosterDetector, name_variants, sentence_breaks
+from sitewatch.detectors.roster import (
+    RosterDetector,
+    hashtag_form,
+    name_variants,
+    name_view,
+    sentence_breaks,
+    short_forms,
+)
 from sitewatch.exceptions import ConfigError
 from sitewatch.models import Finding
 from sitewatch.roster import Roster
@@ -457,3 +464,88 @@ def test_first_name_re_mention_is_redacted_and_explained(more_students: RosterDe
     ] * 2
     for f in findings:
         assert_no_pii(f)
+
+
+# -- issue 3: name forms, separated student numbers (held-out sets C and D) -------------------
+@pytest.fixture
+def name_forms(make_roster: Callable[..., Roster], settings: Settings) -> RosterDetector:
+    rows = [
+        {"sourcedId": "s1", "role": "student", "givenName": "Maya", "familyName": "Chen",
+         "identifier": "44696330"},
+        {"sourcedId": "s2", "role": "student", "givenName": "Liam", "familyName": "O'Brien",
+         "metadata.directoryOptOut": "true"},
+        {"sourcedId": "s3", "role": "student", "givenName": "Emiliano",
+         "familyName": "Ben-David", "metadata.directoryOptOut": "true"},
+        # "J. Park" and "Jin P." are two people's: no short form names either
+        {"sourcedId": "s4", "role": "student", "givenName": "Jin", "familyName": "Park",
+         "metadata.directoryOptOut": "true"},
+        {"sourcedId": "s5", "role": "student", "givenName": "June", "familyName": "Park",
+         "metadata.directoryOptOut": "true"},
+        {"sourcedId": "t1", "role": "teacher", "givenName": "Jin", "familyName": "Parker"},
+        {"sourcedId": "g1", "role": "guardian", "givenName": "Dana", "familyName": "Chen"},
+    ]  # fmt: skip
+    return _detector_for(make_roster, settings, rows)
+
+
+NAME_FORM_CASES = [
+    # a line break, several blanks or spelled-out letters between the parts
+    ("Maya\nChen was suspended.", [(EDU, "Maya\nChen")]),
+    ("Maya  Chen was suspended.", [(EDU, "Maya  Chen")]),
+    ("M a y a  C h e n was suspended.", [(EDU, "M a y a  C h e n")]),
+    ("ask a L i a m  O ' B r i e n's mom", [(NAME, "L i a m  O ' B r i e n")]),
+    ("Absent: Savannah Lee, Maya\nChen.", [(EDU, "Maya\nChen")]),
+    # an initial, when the short form is one person's on the whole roster
+    ("M. Chen was suspended.", [(EDU, "M. Chen")]),
+    ("Maya C. got detention.", [(EDU, "Maya C.")]),
+    ("L. O'Brien won the science fair", [(NAME, "L. O'Brien")]),
+    # a hashtag without its blanks, apostrophes and hyphens
+    ("So proud of #EmilianoBenDavid!", [(NAME, "EmilianoBenDavid")]),
+    ("#MayaChen was suspended", [(EDU, "MayaChen")]),
+    # a roster student number with one separator in the middle, no ID word needed
+    ("Bus pass for 4469-6330 was left on the seat.", [("pii.student_id", "4469-6330")]),
+    ("checkout log: 4469 6330", [("pii.student_id", "4469 6330")]),
+    ("ID 4469.6330", [("pii.student_id", "4469.6330")]),
+    # no-match rows
+    ("J. Park won the science fair", []),  # Jin and June Park
+    ("Jin P. won the science fair", []),  # Jin Park and Jin Parker
+    ("M.Chen won", []),
+    ("MayaChen was suspended", []),  # a hashtag form without the "#"
+    ("#MayaChenFanClub was suspended", []),
+    ("Maya\n\nChen", []),  # a paragraph break is not a name gap
+    ("call 4469-63301", []),
+    ("score 44.696330", []),  # not split in the middle
+    ("446-96330", []),
+    ("4469-6330-12", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAME_FORM_CASES)
+def test_name_forms_and_separated_numbers(
+    name_forms: RosterDetector, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert found(name_forms, text) == expected
+
+
+def test_name_view_maps_back_to_the_text() -> None:
+    doc = normalize("Hi M a y a  C h e n\nand Liam  Chen")
+    view = name_view(doc)
+    assert view is not None
+    text, back = view
+    assert text == "hi maya chen and liam chen"
+    assert "".join(doc.text[i] for i in back).replace("\n", " ") == text.replace(" ", " ")
+    assert name_view(normalize("one blank between words, no runs")) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "short", "tag"),
+    [
+        ("Maya", "Chen", {"m. chen", "maya c."}, "mayachen"),
+        ("Mary Ann", "Smith-Jones", {"m. smith-jones", "mary s."}, "maryannsmithjones"),
+        ("Liam", "O'Brien", {"l. o'brien", "liam o."}, "liamobrien"),
+        ("Bo", "Oh", {"b. oh", "bo o."}, ""),  # too short to tell from a word
+        ("", "Chen", set(), "chen"[:0]),
+    ],
+)
+def test_short_forms_and_hashtag_form(given: str, family: str, short: set[str], tag: str) -> None:
+    assert short_forms(given, family) == short
+    assert hashtag_form(given, family) == tag

@@ -23,6 +23,7 @@ from sitewatch.detectors.base import (
     find_context_word,
     is_word_char,
     min_digits,
+    normalize_phrase,
     word_regex,
     word_start_alternation,
 )
@@ -31,14 +32,23 @@ from sitewatch.models import Finding
 from sitewatch.scan.normalize import Document
 
 __all__ = [
+    "NOT_STUDENT_LABEL",
+    "ROLE_MAILBOXES",
+    "SEPARATED_NUMBER",
     "AddressDetector",
     "BirthdateDetector",
     "EmailDetector",
     "PhoneDetector",
     "SsnDetector",
     "StudentIdDetector",
+    "address_key",
     "domain_matches",
     "e164",
+    "labelled_not_student",
+    "middle_split",
+    "role_mailbox",
+    "same_address",
+    "separated_student_numbers",
 ]
 
 
@@ -77,13 +87,86 @@ def _matches_from_starts(
         pos = m.end()
 
 
-class _StudentNumbers:
-    """The district's student numbers in a text (``student_id_pattern``), searched for on
-    the first question: most phone-length digit runs are settled before one is asked."""
+# Two digit groups with one separator in the middle ("4469-6330", "4706 7721", "4469.6330"),
+# not part of a longer number, a decimal or a word. (The look-behinds come after the first
+# digit, so the engine skips in C to the digits: "(?<![\w.-])(?<!\d[ .,/:-])(\d{2,})...".)
+SEPARATED_NUMBER: Final[re.Pattern[str]] = re.compile(
+    r"(\d(?<![\w.\-]\d)(?<!\d[ .,/:\-]\d)\d+)[ .\-](\d{2,})(?!\w|[ .,/:\-]\d)"
+)
 
-    def __init__(self, pattern: re.Pattern[str] | None, text: str) -> None:
+
+def middle_split(m: re.Match[str]) -> bool:
+    """Is a ``SEPARATED_NUMBER`` split in the middle ("4469-6330", not "44.696330")?"""
+    return abs(len(m.group(1)) - len(m.group(2))) <= 1
+
+
+# A label naming some other number right before it: "Invoice 41377765", "Order #4253",
+# "Raffle ticket 4060", "Ticket confirmation number 4064", "PO 4044" (normalized text).
+NOT_STUDENT_LABEL: Final[re.Pattern[str]] = re.compile(
+    r"(?<!\w)(?:order|orders|po|p\.o\.|purchase\s+order|ticket|tickets|raffle|invoice"
+    r"|invoices|receipt|confirmation|confirmation\s+code|tracking|case|ref|ref\.|reference"
+    r"|item|lot|serial|sku|transaction|claim|check|cheque|booking|reservation|model|part)"
+    r"(?:\s*(?:number|num|no\.?|nr\.?|code))?[ \t]*[:#]?[ \t]*\Z"
+)
+_LABEL_WINDOW: Final[int] = 40
+
+
+# The words a ``NOT_STUDENT_LABEL`` match can end with (its last token ends with one).
+_LABEL_ENDINGS: Final[tuple[str, ...]] = (
+    "order", "orders", "po", "p.o.", "ticket", "tickets", "raffle", "invoice", "invoices",
+    "receipt", "confirmation", "code", "tracking", "case", "ref", "ref.", "reference", "item",
+    "lot", "serial", "sku", "transaction", "claim", "check", "cheque", "booking",
+    "reservation", "model", "part", "number", "num", "no", "no.", "nr", "nr.",
+)  # fmt: skip
+_LABEL_STRIP: Final[str] = " \t:#"
+
+
+def labelled_not_student(text: str, start: int) -> bool:
+    """Is the number at ``start`` (normalized text) labelled as another kind of number?"""
+    lo = max(0, start - _LABEL_WINDOW)
+    # Cheap test first: the last word before the number (past blanks, ":" and "#") must
+    # end like a label; the usual "student id 40012345" is settled without the regex.
+    j = start
+    while j > lo and text[j - 1] in _LABEL_STRIP:
+        j -= 1
+    k = j
+    while k > lo and (text[k - 1].isalnum() or text[k - 1] in "._"):
+        k -= 1
+    if k == j or not text[k:j].endswith(_LABEL_ENDINGS):
+        return False
+    return NOT_STUDENT_LABEL.search(text, lo, start) is not None
+
+
+def separated_student_numbers(
+    pattern: re.Pattern[str], context: re.Pattern[str] | None, text: str, window: int = 40
+) -> Iterator[tuple[int, int, str]]:
+    """Student numbers written with one separator in the middle ("4469-6330"): the digits
+    joined fit the district's ``pattern`` and a student/ID context word (``context``) is
+    within ``window`` characters. Yields (start, end, context word), normalized offsets."""
+    for m in SEPARATED_NUMBER.finditer(text):
+        if not middle_split(m) or pattern.fullmatch(m.group(1) + m.group(2)) is None:
+            continue
+        if labelled_not_student(text, m.start()):
+            continue
+        word = find_context_word(context, text, m.start(), m.end(), window, 20)
+        if word is not None:
+            yield m.start(), m.end(), word
+
+
+class _StudentNumbers:
+    """The district's student numbers in a text (``student_id_pattern``), also written with
+    one separator next to an ID word ("ID 4469-6330"), searched for on the first question:
+    most phone-length digit runs are settled before one is asked."""
+
+    def __init__(
+        self,
+        pattern: re.Pattern[str] | None,
+        text: str,
+        context: re.Pattern[str] | None = None,
+    ) -> None:
         self._pattern = pattern
         self._text = text
+        self._context = context
         self._spans: list[tuple[int, int]] | None = None
 
     def cover(self, start: int, end: int) -> bool:
@@ -98,11 +181,55 @@ class _StudentNumbers:
         """In order and disjoint (``finditer``)."""
         if self._pattern is None:
             return []
-        return [m.span() for m in self._pattern.finditer(self._text) if m.end() > m.start()]
+        spans = [m.span() for m in self._pattern.finditer(self._text) if m.end() > m.start()]
+        if self._context is not None:
+            spans.extend(
+                (start, end)
+                for start, end, _word in separated_student_numbers(
+                    self._pattern, self._context, self._text
+                )
+            )
+            spans.sort()
+        return spans
+
+
+# Role mailboxes (RFC 2142 and the everyday ones businesses and clubs publish): an address
+# whose local part is one of these names a function, not a person ("orders@printshop.com").
+# Outside the student e-mail domains it is not student PII. A roster student's own address
+# is still reported by the roster detector, whatever its local part.
+ROLE_MAILBOXES: Final[frozenset[str]] = frozenset(
+    {"info", "information", "marketing", "sales", "support", "abuse", "noc", "security",
+     "postmaster", "hostmaster", "usenet", "news", "webmaster", "www", "uucp", "ftp",
+     "hello", "hi", "contact", "contactus", "office", "frontdesk", "reception", "admin",
+     "administrator", "billing", "accounts", "accounting", "invoices", "payments", "booking",
+     "bookings", "reservations", "events", "orders", "order", "shop", "store", "help",
+     "helpdesk", "service", "customerservice", "care", "enquiries", "inquiries", "team",
+     "catering", "press", "media", "pr", "jobs", "careers", "hr", "feedback", "membership",
+     "members", "tickets", "donations", "donate", "sponsorship", "sponsors", "mail",
+     "noreply", "no-reply", "do-not-reply", "donotreply", "newsletter", "general", "sponsor"}
+)  # fmt: skip
+
+
+def role_mailbox(local: str) -> bool:
+    """Is ``local`` (an address's local part, any case) a role mailbox? A "+tag" and the
+    separators inside are ignored: "Orders+web", "customer.service", "front-desk"."""
+    name = local.lower().split("+", 1)[0]
+    return name in ROLE_MAILBOXES or _MAILBOX_SEPARATORS.sub("", name) in ROLE_MAILBOXES
+
+
+_MAILBOX_SEPARATORS: Final[re.Pattern[str]] = re.compile(r"[.\-_]")
 
 
 class EmailDetector(PatternDetector):
-    """E-mail addresses; staff domains are not student PII, student domains almost surely are."""
+    """E-mail addresses; staff domains are not student PII, student domains almost surely are.
+
+    Outside the student domains, a role mailbox (``ROLE_MAILBOXES``: "info@", "orders@")
+    is a business's or a club's published contact, not a person's: not reported.
+
+    Addresses spelled out to dodge scrapers count too: "x [at] example.org" (a bracketed
+    "at" is never prose), and "x at students dot district dot k12 dot us" only at a
+    student domain ("look at google dot com" is a sentence, not an address).
+    """
 
     name: str = "email"
     category: ClassVar[str] = "pii.email"
@@ -118,6 +245,22 @@ class EmailDetector(PatternDetector):
             OTHER_SCORE,
         ),
     )
+
+    _LABEL: ClassVar[str] = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+    _SPELLED_DOT: ClassVar[str] = r"(?:[ \t]*[\[({<][ \t]*dot[ \t]*[\])}>][ \t]*|[ \t]+dot[ \t]+)"
+    _BRACKETED_AT: ClassVar[str] = r"[ \t]*[\[({<][ \t]*at[ \t]*[\])}>][ \t]*"
+    # "local [at] domain" / "local at domain dot tld": the local part, "at", the labels.
+    _SPELLED: ClassVar[re.Pattern[str]] = re.compile(
+        r"(?<![\w.\-])(?P<local>[a-z0-9][a-z0-9._+\-]*)"
+        rf"(?:(?P<bracketed>{_BRACKETED_AT})|[ \t]+at[ \t]+)"
+        rf"(?P<domain>{_LABEL}(?:(?:{_SPELLED_DOT}|\.){_LABEL})+)(?![\w\-]|\.[a-z0-9])"
+    )
+    # Nothing is spelled out without a bracketed "at" or "dot" or a " dot " (each gate opens
+    # with a literal or a class of rare characters, which the engine finds in C), unless a
+    # student domain is written out.
+    _BRACKETED_GATE: ClassVar[re.Pattern[str]] = re.compile(r"[\[({<][ \t]*(?:at|dot)[ \t]*[\])}>]")
+    _SPELLED_DOT_GATE: ClassVar[re.Pattern[str]] = re.compile(r"[ \t]dot[ \t]")
+    _DOT: ClassVar[re.Pattern[str]] = re.compile(_SPELLED_DOT)
 
     def __init__(
         self, allow_domains: Sequence[str] = (), student_domains: Sequence[str] = ()
@@ -135,23 +278,59 @@ class EmailDetector(PatternDetector):
         if not self._loaded:
             self.load()
         findings: list[Finding] = []
-        if "@" not in doc.text:
-            return findings  # the pattern needs a literal "@" (most posts have none)
-        for _spec, regex in self._compiled:
-            for m in regex.finditer(doc.text):
-                domain = m.group(1)
-                # Student domains first: they are often subdomains of an allowed staff domain.
-                if domain_matches(domain, self.student_domains):
-                    score, why = self.STUDENT_SCORE, "address at the student e-mail domain"
-                elif domain_matches(domain, self.allow_domains):
-                    continue
-                else:
-                    score, why = self.OTHER_SCORE, "address outside the district staff domains"
-                start, end = doc.to_original(*m.span())
-                findings.append(
-                    Finding(self.category, start, end, score, self.name, f"e-mail {why}")
-                )
+        text = doc.text
+        if "@" in text:  # the pattern needs a literal "@" (most posts have none)
+            for _spec, regex in self._compiled:
+                for m in regex.finditer(text):
+                    verdict = self._verdict(m.group().rsplit("@", 1)[0], m.group(1))
+                    if verdict is not None:
+                        start, end = doc.to_original(*m.span())
+                        score, why = verdict
+                        findings.append(
+                            Finding(self.category, start, end, score, self.name, f"e-mail {why}")
+                        )
+        if self._may_spell(text):
+            findings.extend(self._spelled(doc))
         return findings
+
+    def _may_spell(self, text: str) -> bool:
+        """Can the text hold a spelled-out address (see ``_SPELLED``)? Substring tests
+        first (a "dot", a closing bracket, a student domain written out): most posts have
+        none of them."""
+        if ("dot" in text or ")" in text or "]" in text or "}" in text or ">" in text) and (
+            ("dot" in text and self._SPELLED_DOT_GATE.search(text) is not None)
+            or self._BRACKETED_GATE.search(text) is not None
+        ):
+            return True
+        for domain in self.student_domains:
+            # written out, not only inside an ordinary "x@domain" address
+            if domain in text and text.count(domain) > text.count("@" + domain):
+                return True
+        return False
+
+    def _verdict(self, local: str, domain: str) -> tuple[float, str] | None:
+        """(score, explanation) for an address, or None when it is not student PII."""
+        # Student domains first: they are often subdomains of an allowed staff domain.
+        if domain_matches(domain, self.student_domains):
+            return self.STUDENT_SCORE, "address at the student e-mail domain"
+        if domain_matches(domain, self.allow_domains):
+            return None
+        if role_mailbox(local):
+            return None  # "orders@printshop.com": a function, not a person
+        return self.OTHER_SCORE, "address outside the district staff domains"
+
+    def _spelled(self, doc: Document) -> Iterator[Finding]:
+        """Addresses with "at"/"dot" spelled out (see the class docstring)."""
+        for m in self._SPELLED.finditer(doc.text):
+            domain = self._DOT.sub(".", m.group("domain"))
+            if m.group("bracketed") is None and not domain_matches(domain, self.student_domains):
+                continue  # a spelled-out "at" is prose unless the domain is a student one
+            verdict = self._verdict(m.group("local"), domain)
+            if verdict is not None:
+                start, end = doc.to_original(*m.span())
+                score, why = verdict
+                why = f"e-mail {why} (written with 'at'/'dot' spelled out)"
+                yield Finding(self.category, start, end, score, self.name, why)
 
 
 class _Verified(NamedTuple):
@@ -467,6 +646,14 @@ class PhoneDetector:
     Rule 2 also skips prices, numbers labelled as another kind ("order number 1234567"),
     nine digits next to SSN words and, in North American regions, US-style groupings a
     digit short or long ("425-882-909") and the 555-01NN exchange reserved for fiction.
+
+    Nor, under either rule, a business's published number (``_business``): one whose
+    clause names a business before it ("or the store at ...", "Main Street Bakery (...)",
+    "Lane reservations at Brookfield Hardware: call ..."), with no person referred to
+    between that word and the number ("works at the bakery, call her at ..." is hers); one
+    followed by a business purpose ("... to reserve lanes", "for pickup orders"); or one
+    beside a role mailbox in its clause ("(orders@printshop.com, 309-...)"). A roster
+    student's own number is still reported by the roster detector.
     """
 
     name: str = "phone"
@@ -517,6 +704,32 @@ class PhoneDetector:
     # Where a ``_LOOSE`` match can start: its number's first character. (``_LOOSE`` starts
     # with look-behinds, so the regex engine would try it at every position; see ``_loose``.)
     _LOOSE_START: ClassVar[re.Pattern[str]] = re.compile(r"[+(\d]")
+    # Words that name a business (a shop's number is published, not personal); data.
+    business_words: ClassVar[tuple[str, ...]] = (
+        "store", "stores", "shop", "shoppe", "bakery", "pizza", "pizzeria", "restaurant",
+        "cafe", "coffee", "diner", "grill", "deli", "bistro", "catering", "caterer",
+        "caterers", "hardware", "salon", "barbershop", "market", "grocery", "boutique",
+        "florist", "bowl", "bowling", "lanes", "cinema", "hotel", "motel", "garage",
+        "dealership", "pharmacy", "printer", "printers", "company", "co.", "inc", "inc.",
+        "llc", "ltd", "reservations", "reservation", "front desk", "box office",
+    )  # fmt: skip
+    BUSINESS_BEFORE: ClassVar[int] = 60  # normalized characters of the clause before a number
+    BUSINESS_AFTER: ClassVar[int] = 40  # ... and after it
+    # Where a clause ends: a sentence end, a line break, a ";", and " or " between two
+    # contacts ("call her at ... or the store at ...").
+    _CLAUSE_BREAK: ClassVar[re.Pattern[str]] = re.compile(r"[.!?;](?=\s|$)|\n|\s(?:or)\s")
+    # Someone referred to (between a business word and the number, the number is theirs).
+    _PERSON_REF: ClassVar[re.Pattern[str]] = re.compile(
+        r"(?<!\w)(?:me|my|him|his|her|hers|them|their|us|our|mom|dad|mother|father|parents?"
+        r"|guardian)(?!\w)"
+    )
+    # A business purpose right after the number: "... to reserve lanes", "for pickup orders".
+    _PURPOSE_AFTER: ClassVar[re.Pattern[str]] = re.compile(
+        r"[ \t,]*(?:to|for)\s+(?:[\w-]+\s+){0,2}?(?:reserve|reservations?|orders?|delivery"
+        r"|deliveries|takeout|take-out|carryout|carry-out|catering|bookings?|appointments?)"
+        r"(?!\w)"
+    )
+    _MAILBOX: ClassVar[re.Pattern[str]] = re.compile(r"([\w.+\-]+)@[\w\-]+\.[\w.\-]+")
     _PRICE_AFTER: ClassVar[re.Pattern[str]] = re.compile(
         r"[ ]?(?:usd|eur|gbp|dollars?|euros?|bucks|pounds)(?!\w)"
     )
@@ -541,8 +754,10 @@ class PhoneDetector:
         self._context = word_regex(self.context_words)
         self._loose_context = word_regex(self.loose_context_words)
         self._ssn_context = word_regex(SsnDetector.context_words)
+        self._business_words = word_regex(self.business_words)
         # Case-insensitive on the folded text, as StudentIdDetector runs it.
         self._student_id = re.compile(student_id_pattern, re.I) if student_id_pattern else None
+        self._student_context = word_regex(StudentIdDetector.context_words)
         self._nanp = phonenumbers.country_code_for_region(self.region) == 1
         self._loaded = False
 
@@ -580,7 +795,7 @@ class PhoneDetector:
         if doc.digits < self.MIN_DIGITS:
             return findings  # most posts: no phone-length digit count, skip the matcher
         text = doc.text
-        students = _StudentNumbers(self._student_id, text)  # found on first need
+        students = _StudentNumbers(self._student_id, text, self._student_context)  # on need
         claimed: list[tuple[int, int]] = []  # rule 1's spans, reported or not
         for match in _Matcher(text, self.region):
             claimed.append((match.start, match.end))
@@ -588,7 +803,9 @@ class PhoneDetector:
             number = verified.e164
             if number in self.allowed or self._other_number(text[match.start : match.end]):
                 continue
-            if students.cover(match.start, match.end):
+            if students.cover(match.start, match.end) or self._business(
+                text, match.start, match.end
+            ):
                 continue
             word = find_context_word(
                 self._context, text, match.start, match.end, self.CONTEXT_BEFORE, 0
@@ -626,6 +843,8 @@ class PhoneDetector:
             if self._PRICE_AFTER.match(text, end) or students.cover(start, end):
                 continue
             if self._allowed_line(number, digits) or self._labelled_other(text, start):
+                continue
+            if self._business(text, start, end):
                 continue
             if hits is None:
                 hits = self._context_hits(text)
@@ -704,6 +923,26 @@ class PhoneDetector:
         if number.startswith("+"):
             return "+" + digits in self.allowed
         return any(n.endswith(digits) or digits.endswith(n) for n in self._allowed_national)
+
+    def _business(self, text: str, start: int, end: int) -> bool:
+        """Is ``text[start:end]`` a business's published number (see the class docstring)?"""
+        lo = max(0, start - self.BUSINESS_BEFORE)
+        for brk in self._CLAUSE_BREAK.finditer(text, lo, start):
+            lo = brk.end()
+        before = text[lo:start]
+        hi = min(len(text), end + self.BUSINESS_AFTER)
+        brk_after = self._CLAUSE_BREAK.search(text, end, hi)
+        after = text[end : brk_after.start() if brk_after else hi]
+        if ("@" in before or "@" in after) and any(
+            role_mailbox(m.group(1)) for m in self._MAILBOX.finditer(before + " " + after)
+        ):
+            return True
+        cues = list(self._business_words.finditer(before)) if self._business_words else []
+        if cues:  # the last business word before the number, and no one named after it
+            return self._PERSON_REF.search(before, cues[-1].end()) is None
+        if self._PURPOSE_AFTER.match(after):
+            return self._PERSON_REF.search(before) is None
+        return False
 
     def _labelled_other(self, text: str, start: int) -> bool:
         """The number right after a label naming another kind ("order number 1234567")."""
@@ -837,7 +1076,13 @@ class SsnDetector(PatternDetector):
 
 
 class StudentIdDetector(PatternDetector):
-    """The district's student-number shape from config; strong only next to context words."""
+    """The district's student-number shape from config; strong only next to context words.
+
+    Not a number labelled as another kind right before it ("Invoice 41377765", "Order
+    #4253...", "Raffle ticket ...": ``NOT_STUDENT_LABEL``). A number written with one
+    separator in the middle ("ID 4469-6330") whose digits fit the shape counts next to a
+    context word (the roster detector finds a roster student's number in any form).
+    """
 
     name: str = "student_id"
     category: ClassVar[str] = "pii.student_id"
@@ -854,6 +1099,7 @@ class StudentIdDetector(PatternDetector):
         super().__init__()
         self.pattern = pattern
         self._pattern_digits = 0
+        self._needed = 0
 
     @classmethod
     def from_context(cls, ctx: DetectorContext) -> Self:
@@ -872,9 +1118,30 @@ class StudentIdDetector(PatternDetector):
         # The district's shape is data, so its digit bound is read from the regex itself:
         # "\b4\d{7}\b" needs 8, and most posts hold fewer.
         self._pattern_digits = min_digits(self.pattern, re.I)
+        self._needed = self.required_digits()  # also a bound for the separated forms
 
     def required_digits(self) -> int:
         return max(self.min_digits, self._pattern_digits)
+
+    def validate(self, match: re.Match[str]) -> bool:
+        return not labelled_not_student(match.string, match.start())
+
+    def detect(self, doc: Document) -> Sequence[Finding]:
+        if not self._loaded:
+            self.load()
+        if not self._compiled or doc.digits < self._needed:
+            return []  # most posts: too few digits for a student number in any form
+        findings = list(super().detect(doc))
+        _spec, regex = self._compiled[0]
+        for start, end, word in separated_student_numbers(regex, self._context, doc.text):
+            o_start, o_end = doc.to_original(start, end)
+            if any(f.start < o_end and o_start < f.end for f in findings):
+                continue
+            score = round(min(1.0, self.BASE_SCORE + self.context_boost), 4)
+            why = f"district student-number pattern (with a separator) + context word '{word}'"
+            findings.append(Finding(self.category, o_start, o_end, score, self.name, why))
+        findings.sort(key=lambda f: f.start)
+        return findings
 
 
 # -- street addresses -----------------------------------------------------------------------------
@@ -1296,6 +1563,35 @@ _BLANK_THEN_HOUSE_NUMBER: Final[str] = (
 )
 
 
+_DIRECTIONS: Final[dict[str, str]] = {
+    "north": "n", "south": "s", "east": "e", "west": "w", "northeast": "ne",
+    "northwest": "nw", "southeast": "se", "southwest": "sw",
+}  # fmt: skip
+_STATE_ABBREVIATION: Final[dict[str, str]] = {
+    name: abbr for abbr, name in US_STATES.items() if " " not in name
+}
+_ADDRESS_TOKEN: Final[re.Pattern[str]] = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")
+
+
+def address_key(address: str) -> tuple[str, ...]:
+    """An address as comparable tokens: case, accents and punctuation dropped, street
+    suffixes, directions and state names abbreviated the USPS way ("400 North Main
+    Street, Springfield, Illinois" → 400 n main st springfield il)."""
+    tokens = _ADDRESS_TOKEN.findall(normalize_phrase(address))
+    return tuple(
+        _SUFFIX_CANON.get(t) or _DIRECTIONS.get(t) or _STATE_ABBREVIATION.get(t) or t
+        for t in tokens
+    )
+
+
+def same_address(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Is one address key the other one, or the other with more of its tail ("400 N Main
+    St" and "400 N Main St, Brookfield, IL 61604")? At least a number and two words must
+    agree, so "400 Main" never stands for every address on Main."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 3 and long[: len(short)] == short
+
+
 class AddressDetector(PatternDetector):
     """Street addresses: US shapes, PO boxes, APO/FPO/DPO, and common European shapes.
 
@@ -1306,6 +1602,11 @@ class AddressDetector(PatternDetector):
     ("3 hour drive", "won 3 games") are rejected. European shapes need a street-type word
     ("Via", "-gade", "utca") written with a capital letter. A match then grows over the
     lines that follow it when they end in a postal code ("Apt. 4\\nSEINÄJOKI\\nFinland 38524").
+
+    The district's own buildings (``detection.pii.allow_addresses``: schools, offices) are
+    not PII, however they are written: case, punctuation, "Dr"/"Drive", "N"/"North", with
+    or without the city tail (``address_key``, ``same_address``). An entry without its town
+    matches that street address in any town.
     """
 
     name: str = "address"
@@ -1360,8 +1661,27 @@ class AddressDetector(PatternDetector):
         "mailing", "mail to", "moved to", "apartment", "deliver to", "ship to",
     )  # fmt: skip
 
+    def __init__(self, allow_addresses: Sequence[str] = ()) -> None:
+        super().__init__()
+        self._allow_raw = tuple(allow_addresses)
+        self._allowed: tuple[tuple[str, ...], ...] = ()
+
+    @classmethod
+    def from_context(cls, ctx: DetectorContext) -> Self:
+        return cls(ctx.settings.detection.pii.allow_addresses)
+
     def load(self) -> None:
         super().load()
+        allowed = []
+        for i, raw in enumerate(self._allow_raw):
+            key = address_key(raw)
+            if len(key) < 3 or not key[0][0].isdigit():
+                raise ConfigError(
+                    f"detection.pii.allow_addresses[{i}]: not a street address (expected a "
+                    'house number and a street, e.g. "400 N Main St")'
+                )
+            allowed.append(key)
+        self._allowed = tuple(allowed)
         distinct = list(dict.fromkeys(g for gates in self.gates for g in gates))
         self._gate_regexes = [re.compile(g) for g in distinct]
         self._gates: list[tuple[int, ...]] = [
@@ -1389,8 +1709,10 @@ class AddressDetector(PatternDetector):
                 if not self._evidence_ok(doc, m, word, extended > end):
                     continue
                 end = extended
-                score = round(min(1.0, spec.score + (self.context_boost if word else 0.0)), 4)
                 taken.add(start, end)
+                if self._allowed and self._district_building(doc.text[start:end]):
+                    continue  # a school's or the district office's address
+                score = round(min(1.0, spec.score + (self.context_boost if word else 0.0)), 4)
                 o_start, o_end = doc.to_original(start, end)
                 findings.append(
                     Finding(
@@ -1399,6 +1721,10 @@ class AddressDetector(PatternDetector):
                 )
         findings.sort(key=lambda f: f.start)
         return findings
+
+    def _district_building(self, address: str) -> bool:
+        key = address_key(address)
+        return any(same_address(key, allowed) for allowed in self._allowed)
 
     def _gates_found(self, gates: tuple[int, ...], text: str, found: dict[int, bool]) -> bool:
         """Does each of these gates find something in ``text``? (Each searched once.)"""

@@ -15,7 +15,8 @@ FERPA rules (ARCHITECTURE section 5):
 * a student with a directory opt-out named at all → ``pii.student_name``;
 * any other student named (awards, sports, activities: directory information) → no finding,
   but the name is still a redaction span so e-mail excerpts never carry it;
-* a roster student's identifier, e-mail or phone → ``pii.student_id``/``email``/``phone``.
+* a roster student's identifier, e-mail or phone → ``pii.student_id``/``email``/``phone``;
+  a numeric identifier also written with one separator in the middle ("4469-6330").
 
 Names, identifiers and e-mails share ONE Aho-Corasick automaton over normalized forms, so
 ``detect`` costs O(len(text)) however large the roster is. Phones are matched by digits: each
@@ -43,12 +44,19 @@ from sitewatch.detectors.base import (
     word_start_alternation,
 )
 from sitewatch.detectors.context import ContextHit, ContextMatcher
-from sitewatch.detectors.pii import e164
+from sitewatch.detectors.pii import SEPARATED_NUMBER, e164, middle_split
 from sitewatch.models import Finding
 from sitewatch.roster import Person, Roster
 from sitewatch.scan.normalize import Document
 
-__all__ = ["RosterDetector", "name_variants", "sentence_breaks"]
+__all__ = [
+    "RosterDetector",
+    "hashtag_form",
+    "name_variants",
+    "name_view",
+    "sentence_breaks",
+    "short_forms",
+]
 
 # Surname particles that are not a usable short form on their own ("de" of "de la Cruz").
 NAME_PARTICLES: Final[frozenset[str]] = frozenset(
@@ -115,6 +123,29 @@ def name_variants(given: str, family: str) -> set[str]:
     return out
 
 
+def short_forms(given: str, family: str) -> set[str]:
+    """Normalized initial forms of a name: "m. chen" and "maya c." (unique ones are keys)."""
+    g = normalize_phrase(given)
+    f = normalize_phrase(family)
+    if not g or not f or not g[0].isalpha() or not f[0].isalpha():
+        return set()
+    return {f"{g[0]}. {f}", f"{g.split()[0]} {f[0]}."}
+
+
+# What a hashtag drops from a name: "#MayaChen", "#EmilianoBenDavid", "#LiamOBrien".
+_HASHTAG_DROPS: Final[re.Pattern[str]] = re.compile(r"[\s'.\-]")
+
+
+def hashtag_form(given: str, family: str) -> str:
+    """A name as a hashtag writes it, without the "#": "mayachen" (``""`` when too short
+    to be told from a word). Only a whole "#word" counts (``_scan_uncached``)."""
+    tag = _HASHTAG_DROPS.sub("", normalize_phrase(f"{given} {family}"))
+    return tag if len(tag) >= 6 else ""
+
+
+_HASHTAG: Final[re.Pattern[str]] = re.compile(r"#\w+")
+
+
 def sentence_breaks(text: str) -> list[int]:
     """Sorted offsets where a sentence ends: ``.!?`` before whitespace, or a newline.
 
@@ -132,6 +163,73 @@ def sentence_breaks(text: str) -> list[int]:
                 continue
         breaks.append(m.end())
     return breaks
+
+
+# Names written with a line break or several blanks between the parts ("Maya\nChen",
+# "Maya  Chen"), and names spelled out letter by letter ("M a y a  C h e n"): the name view
+# reads both as "maya chen" (``name_view``).
+# A blank run that is a loose gap between two letters (tested after the match: the regex
+# opens with a blank, so the engine skips in C to the blanks).
+_LOOSE_GAP: Final[re.Pattern[str]] = re.compile(r"[ \t]*\n[ \t]*|[ \t]{2,}")
+_SPACED_OUT: Final[re.Pattern[str]] = re.compile(
+    r"(?<!\S)[^\W\d_](?: [^\s\d_]){2,}(?:  [^\W\d_](?: [^\s\d_])+)*(?:'s)?(?!\S)"
+)
+# Two one-letter words in a row: the sign of a spelled-out name ("m a y a").
+_SPACED_GATE: Final[re.Pattern[str]] = re.compile(r" [^\W\d_] [^\W\d_](?![^\W\d_])")
+
+
+def name_view(doc: Document) -> tuple[str, list[int]] | None:
+    """``doc.text`` with loose name gaps closed and spelled-out words joined, and for each
+    of its characters the offset in ``doc.text`` it came from; None when nothing changes
+    (the usual post). "M a y a  C h e n\nwon" reads "maya chen won"."""
+    text = doc.text
+    loose = "  " in text or "\n" in text or "\t" in text
+    spaced = _SPACED_GATE.search(text) is not None
+    if not loose and not spaced:
+        return None  # the usual post: one blank between words, no one-letter runs
+    edits: list[tuple[int, int, str]] = []
+    if spaced:
+        original, back = doc.original, doc.offsets
+        for m in _SPACED_OUT.finditer(text):
+            start = m.start()
+            if original[back[start]].islower() and original[back[start + 2]].isupper():
+                start += 2  # "a M a y a": the article is a word of its own
+            edits.append((start, m.end(), ""))
+    if loose:
+        n = len(text)
+        for m in _LOOSE_GAP.finditer(text):
+            start, end = m.span()
+            if start and end < n and text[start - 1].isalpha() and text[end].isalpha():
+                edits.append((start, end, " "))
+    if not edits:
+        return None
+    edits.sort()
+    pieces: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for start, end, repl in edits:
+        if start < pos:
+            continue  # a gap inside a spelled-out run, already read
+        pieces.append(text[pos:start])
+        offsets.extend(range(pos, start))
+        if repl:  # a loose gap: one blank, at the gap's first character
+            pieces.append(repl)
+            offsets.append(start)
+        else:  # a spelled-out run: its letters (and a closing "'s"), one blank per gap
+            k = start
+            for part in text[start:end].split("  "):
+                if k > start:
+                    pieces.append(" ")
+                    offsets.append(k - 2)
+                for token in part.split(" "):
+                    pieces.append(token)
+                    offsets.extend(range(k, k + len(token)))
+                    k += len(token) + 1
+                k += 1
+        pos = end
+    pieces.append(text[pos:])
+    offsets.extend(range(pos, len(text)))
+    return "".join(pieces), offsets
 
 
 @dataclass(frozen=True)
@@ -225,8 +323,17 @@ class _DocScan:
             self._hits = hits
             if hits:
                 self.context_starts = [c.start for c in hits]
-                self.breaks = sentence_breaks(self._doc.text)
+                self.breaks = self._breaks_outside_names()
         return hits
+
+    def _breaks_outside_names(self) -> list[int]:
+        """Sentence breaks, but not a line break inside a name ("Maya\nChen")."""
+        breaks = sentence_breaks(self.text)
+        text = self.text
+        inside = [(s, e) for s, e, _info in self.names if "\n" in text[s:e]]
+        if inside:
+            breaks = [b for b in breaks if not any(s < b < e for s, e in inside)]
+        return breaks
 
     @property
     def pronouns(self) -> Sequence[int]:
@@ -326,6 +433,9 @@ class RosterDetector:
         self._shadowed: frozenset[str] = frozenset()
         self._phones: dict[str, tuple[int, ...]] = {}
         self._min_phone_digits = 0
+        self._hashtags: dict[str, tuple[_Key, ...]] = {}  # "#mayachen" -> students
+        self._numbers: dict[str, tuple[int, ...]] = {}  # numeric identifiers -> students
+        self._min_number_digits = 0
         self._initials: tuple[str, ...] = ()  # per student, as ``Person.initials``
         self._context: ContextMatcher | None = None
         self._last: tuple[Document, _Scan] | None = None
@@ -373,17 +483,39 @@ class RosterDetector:
         # teacher is not student "Jun Rogers", nor is "Mary Ann Baker" student "Ann Baker".
         for p in others:
             keys.extend((v, _OTHER) for v in name_variants(p.given_name, p.family_name))
+        # "M. Chen" and "Maya C." name a student only when no one else on the roster, staff
+        # and guardians included, has that short form.
+        hashtags: dict[str, list[_Key]] = {}  # "#mayachen" -> its students
+        short_owners: dict[str, int] = {}
+        for p in (*self._students, *others):
+            for form in short_forms(p.given_name, p.family_name):
+                short_owners[form] = short_owners.get(form, 0) + 1
         for i, p in enumerate(self._students):
             who = "roster student " + self._initials[i]
             if p.directory_opt_out:
                 who += " (directory opt-out)"
             name = _Key("name", i, p.directory_opt_out, who)  # one per student, shared
             keys.extend((v, name) for v in name_variants(p.given_name, p.family_name))
+            keys.extend(
+                (form, name)
+                for form in short_forms(p.given_name, p.family_name)
+                if short_owners[form] == 1
+            )
+            tag = hashtag_form(p.given_name, p.family_name)
+            if tag:
+                tags = hashtags.setdefault("#" + tag, [])
+                if name not in tags:
+                    tags.append(name)
             keys.extend((k, _Key(kind, i)) for k, kind in self._contact_keys(p).items())
         self._matcher = PhraseMatcher(keys)
         self._shadowed = frozenset(shadow)
         del keys  # the automaton has them now
         self._key_infos = self._key_meanings()
+        # Hashtag forms are looked up per "#word" of a post (few posts have one), outside the
+        # automaton: "mayachen" alone is not a name, "#MayaChen" is.
+        self._hashtags = {tag: tuple(students) for tag, students in hashtags.items()}
+        for tag, students in self._hashtags.items():
+            self._key_infos[tag] = self._key_info(tag, students)
 
         allowed = {n for n in (e164(a, self.region) for a in self.allow_phones) if n}
         staff_phones: set[str] = set()
@@ -401,6 +533,20 @@ class RosterDetector:
         self._phones = {k: tuple(v) for k, v in phones.items()}
         # A phone hit is a key's digits in a row, so a post with fewer digits has none.
         self._min_phone_digits = min((len(k) for k in self._phones), default=0)
+        # Numeric identifiers, for the "4469-6330" spellings the automaton cannot hold.
+        numbers: dict[str, list[int]] = {}
+        for i, p in enumerate(self._students):
+            ident = normalize_phrase(p.identifier or "")
+            numeric = ident.isdigit() and ident.isascii()
+            if len(ident) >= self.MIN_IDENTIFIER_LEN and numeric and ident not in shadow:
+                numbers.setdefault(ident, []).append(i)
+        self._numbers = {k: tuple(v) for k, v in numbers.items()}
+        self._min_number_digits = min((len(k) for k in self._numbers), default=0)
+        # Each student's given-name forms, for first-name re-mentions: worked out here, so a
+        # post that names a student costs a dict lookup, not a normalization (see
+        # ``_first_name_mentions``).
+        for i in range(len(self._students)):
+            self._given_forms(i)
         self._context = ContextMatcher.load(self.context_dir)
 
     def _contact_keys(self, p: Person) -> dict[str, str]:
@@ -529,8 +675,24 @@ class RosterDetector:
     def _scan_uncached(self, doc: Document) -> _Scan:
         text = doc.text
         raw = self._matcher.spans(text)
-        if not raw and doc.digits < self._min_phone_digits:
-            return _NO_SCAN  # most posts: no roster key, no phone key fits
+        view = name_view(doc)
+        if view is not None:  # loose or spelled-out names: match on the view, map back
+            view_text, back = view
+            raw = [
+                (back[start], back[end - 1] + 1, key, payloads)
+                for start, end, key, payloads in self._matcher.spans(view_text)
+            ]
+        if "#" in text and self._hashtags:  # "#MayaChen": the name without the "#"
+            for m in _HASHTAG.finditer(text):
+                tagged = self._hashtags.get(m.group())
+                if tagged is not None:
+                    raw.append((m.start() + 1, m.end(), m.group(), tagged))
+        if (
+            not raw
+            and doc.digits < self._min_phone_digits
+            and (not self._numbers or doc.digits < self._min_number_digits)
+        ):
+            return _NO_SCAN  # most posts: no roster key, no phone key or number fits
         findings: list[Finding] = []
         redactions: list[tuple[int, int, str]] = []
         if len(raw) > 1:  # ``longest_first``: drop hits inside a longer one
@@ -577,6 +739,13 @@ class RosterDetector:
                     Finding(info.category, o_start, o_end, self.CONTACT_SCORE, self.name, info.who)
                 )
 
+        if self._numbers and doc.digits >= self._min_number_digits:
+            for m in SEPARATED_NUMBER.finditer(text):
+                students = self._numbers.get(m.group(1) + m.group(2)) if middle_split(m) else None
+                if students:
+                    o_start, o_end = doc.to_original(m.start(), m.end())
+                    redactions.append((o_start, o_end, self.LABEL["identifier"]))
+                    findings.append(self._contact_finding("identifier", students, o_start, o_end))
         if doc.digits >= self._min_phone_digits:
             for start, end, students in self._phone_hits(text):
                 o_start, o_end = doc.to_original(start, end)
