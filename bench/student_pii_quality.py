@@ -1,6 +1,6 @@
 """Student-PII quality of the real scan pipeline on synthetic districts (FERPA rules).
 
-Four labelled sets, each a fictional district (OneRoster roster + posts + config):
+Five labelled sets, each a fictional district (OneRoster roster + posts + config):
 
 * ``insample`` — ``bench/synthetic_district.py`` (Lakeview). The detectors were tuned on its
   failures, so its figure is in-sample and optimistic.
@@ -12,6 +12,8 @@ Four labelled sets, each a fictional district (OneRoster roster + posts + config
   fixes prompted by set B and run once without further tuning.
 * ``heldout-d`` — ``bench/heldout_phrasings_d.py``: a third fresh set, written blind (from
   the contract and the label rules, without reading the detectors) before any run of it.
+* ``heldout-e`` — ``bench/heldout_phrasings_e.py``: a fourth fresh set, written blind in the
+  same way before any run of it.
 
 For each set: builds ``ScanPipeline`` from the district's config exactly as
 ``sitewatch scan --config district.toml`` does, with the toxicity detector left out, and
@@ -26,7 +28,7 @@ Every predicted ``pii.*`` finding counts, so a stray ``pii.ssn`` is a false posi
 (posts hold fictional student names, but the habit matters). A benchmark, not a test.
 
     .venv/bin/python bench/student_pii_quality.py
-        [--set all|insample|heldout-b|heldout-c|heldout-d]
+        [--set all|insample|heldout-b|heldout-c|heldout-d|heldout-e]
         [--students 2000] [--posts 3000] [--seed N] [--data DIR] [--show-errors]
 
 ``--students/--posts/--seed`` size the in-sample set; the held-out sets are frozen (fixed
@@ -50,6 +52,7 @@ import heldout_district as hd
 import heldout_phrasings as hb
 import heldout_phrasings_c as hc
 import heldout_phrasings_d as hdd
+import heldout_phrasings_e as hde
 import synthetic_district as sd
 
 from sitewatch.config import load_settings
@@ -110,6 +113,9 @@ SETS = {
     "heldout-d": EvalSet(
         "heldout-d", "held-out D (fresh, written before any tuning on it)", hd.CATEGORIES
     ),
+    "heldout-e": EvalSet(
+        "heldout-e", "held-out E (fresh, written before any tuning on it)", hd.CATEGORIES
+    ),
 }
 HELDOUT_STUDENTS = 2000
 HELDOUT_B_POSTS = 1500
@@ -127,6 +133,8 @@ def write_set(name: str, args: argparse.Namespace, out: Path) -> str:
         district = hd.generate(hc.TEMPLATES, HELDOUT_STUDENTS, hc.POSTS, hc.SEED)
     elif name == "heldout-d":
         district = hd.generate(hdd.TEMPLATES, HELDOUT_STUDENTS, hdd.POSTS, hdd.SEED)
+    elif name == "heldout-e":
+        district = hd.generate(hde.TEMPLATES, HELDOUT_STUDENTS, hde.POSTS, hde.SEED)
     else:
         raise ValueError(name)
     hd.check(district)
