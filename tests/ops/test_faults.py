@@ -101,7 +101,11 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     demo_site: Callable[..., dict[str, Any]],
     pipeline_for: Callable[[Settings], ScanPipeline],
 ) -> None:
-    """50 runs of the `run --once` pass, each SIGKILLed 0-300 ms in, then run to completion.
+    """50 runs of the `run --once` pass, each SIGKILLed at a random point of its work, then
+    run to completion. The kill is drawn from 0 to a window that starts at 300 ms and follows
+    the machine's pace: it shrinks after a run that finished before its kill and grows back
+    (to at most 300 ms) after one that was killed, so the kills spread over the run however
+    fast this machine scans.
 
     The runs are forked from this process after the pipeline is built (what `sitewatch run
     --once` does after its ~2 s of imports and model loading), so the kill lands in the
@@ -148,9 +152,14 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(
     # schema (pysqlite commits before DDL), which is a separate, known issue.
     Store.open(settings.store_url).close()
     started = time.monotonic()
+    window = 0.3
     for n in range(50):
         planted += write_posts(feed, len(planted), 30)
-        killed += run_child(rng.uniform(0.0, 0.3))
+        if run_child(rng.uniform(0.0, window)):
+            killed += 1
+            window = min(0.3, window * 1.1)
+        else:
+            window *= 0.8
         run_child(None)  # rerun to completion
         store = Store.open(settings.store_url, migrate=False)
         try:
