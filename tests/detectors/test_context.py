@@ -318,3 +318,78 @@ def test_sets_c_and_d_records_stay_records(
     matcher: ContextMatcher, text: str, category: str
 ) -> None:
     assert category in {c for c, _ in hits(matcher, text)}
+
+
+# -- held-out set E (issue 3): vocabulary, patterns, guards ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "term"),
+    [
+        ("has lice, so the hats are being washed", "health", "lice"),
+        ("has Tourette syndrome", "health", "tourette syndrome"),
+        ("is recovering from a hernia repair", "health", "hernia"),
+        ("needs her nebulizer treatment at lunch", "health", "nebulizer"),
+        ("is in treatment for an eating disorder", "health", "eating disorder"),
+        ("came home with three Ds on the interim report", "grades", "interim report"),
+        ("is on grade hold until the work is in", "grades", "grade hold"),
+        ("lost credit for French I", "grades", "lost credit"),
+        ("is on independent study for six weeks", "attendance", "independent study"),
+        ("has missed every Monday since October", "attendance", "missed every"),
+        ("has to go to a restorative circle", "discipline", "restorative circle"),
+        ("is under a no-contact order", "discipline", "no-contact order"),
+        ("gets tests read aloud in a separate room", "iep_504", "tests read aloud"),
+        ("moved from the self-contained room", "special_education", "self-contained room"),
+    ],
+)
+def test_vocabulary_from_set_e(
+    matcher: ContextMatcher, text: str, category: str, term: str
+) -> None:
+    assert (category, term) in hits(matcher, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got a 12/50 on the AP Biology quiz",
+        "congrats for a perfect 36 on the ACT",
+        "needs at least an 84 on the economics final",
+    ],
+)
+def test_scores_from_set_e(matcher: ContextMatcher, text: str) -> None:
+    assert ("grades", "test score") in hits(matcher, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no-match rows: scores that are not grades, and the guards of set E
+        "picture retake day is Friday",
+        "won 3/4 of the games on the trip",
+        "for a 5k on the trail",
+        "wrote the one-act about a kid who keeps landing in detention",
+        "plays a principal who gives everyone detention",
+        "drafted the bill to let seniors make up tardies",
+        "an app that reminds teens to take their medication",
+        "showed how an EpiPen works",
+        "collected socks for chemo patients",
+        "visited the pediatric cancer floor",
+        "a poster on myths about ADHD",
+    ],
+)
+def test_set_e_near_misses(matcher: ContextMatcher, text: str) -> None:
+    assert hits(matcher, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a named student is still the subject: the new guards leave these alone
+        ("is one of the students who were suspended", "discipline"),
+        ("reminded her to take her medication", "health"),
+        ("showed up late again", "attendance"),
+        ("wrote about her own diagnosis", "health"),
+    ],
+)
+def test_set_e_records_stay_records(matcher: ContextMatcher, text: str, category: str) -> None:
+    assert category in {c for c, _ in hits(matcher, text)}

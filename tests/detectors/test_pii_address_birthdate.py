@@ -207,6 +207,9 @@ BIRTHDATE_CASES = [
     ("birthdate: the 3rd of March, 2010", ["3rd of March, 2010"]),
     ("born in May 2010", ["May 2010"]),
     ("Birthday: ３/４/２０１０", ["３/４/２０１０"]),
+    ("our goalie came into the world on 2009-08-14. HBD!", ["2009-08-14"]),
+    ("HBD to our captain, 06/18/2009", ["06/18/2009"]),
+    ("entered this world on February 24, 2013", ["February 24, 2013"]),
     # no-match rows: dates without birth context are concerts, games, deadlines
     ("Spring concert on March 3, 2010", []),
     ("Concert 05/12/2026 at 7pm", []),
@@ -215,6 +218,7 @@ BIRTHDATE_CASES = [
     ("born to run: 13/45/2010", []),  # no such month or day
     ("birthday party was great, 100% fun", []),
     ("the 2010 class", []),
+    ("the new gym came into use on 2026-01-12", []),  # "came into" without "the world"
     ("the October 17, 2018 lecture on the birth of modern medicine", []),
 ]
 

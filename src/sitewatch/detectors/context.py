@@ -73,7 +73,8 @@ PATTERNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
         (
             "test score",
             r"(?<!\w)(?:scored|scoring|score|scores|got|get|gets|getting|earned|earning|received"
-            r"|made)\s+(?:only\s+|just\s+)?(?:an?\s+\d{1,4}(?:\s?%|\s+out\s+of\s+\d{1,4})?|\d{1,3}\s?%)"
+            r"|made|for|needs|need|needed)\s+(?:only\s+|just\s+|at\s+least\s+)?"
+            r"(?:an?\s+(?:perfect\s+)?\d{1,4}(?:\s?%|\s+out\s+of\s+\d{1,4}|/\d{1,4})?|\d{1,3}\s?%)"
             r"\s+on\s+"
             rf"(?:it|that|(?:the|his|her|their|a|an|this|last|my)\s+(?:[\w-]+\s+){{0,3}}?"
             rf"{_ASSESSMENT})(?!\w)",
@@ -231,9 +232,40 @@ GUARDS: Final[tuple[tuple[str, str | None, str, str], ...]] = (
         r"(?<!\w)(?:project|projects|presentation|essay|report|paper|speech|podcast|episode"
         r"|article|story|lesson|unit|research|documentary|video|poster|booth|campaign"
         r"|fundraiser|walk|talk|panel|webinar|workshop|seminar|segment|series|book|discussion"
-        r"|discussions|debate|debates)\s+"
+        r"|discussions|debate|debates|play|one-act|skit|film|movie|novel|poem|song|comic|app"
+        r"|game|demo)\s+"
         rf"(?:on|about|for|against|of)\s+(?:(?:how|why|what|when|whether)\s+{_GAP_WORD}{{0,3}})?"
-        rf"{_GAP_WORD}?\Z",
+        rf"{_GAP_WORD}{{0,2}}\Z",
+    ),
+    (
+        "topic",
+        None,
+        "before",
+        r"(?<!\w)(?:bill|bills|proposal|petition|resolution|amendment|initiative)\s+"
+        rf"(?:to|that\s+would|that\s+will)\s+{_GAP_WORD}{{0,4}}\Z",
+    ),
+    (
+        "someone in general",
+        None,
+        "before",
+        r"(?<!\w)(?:a|an|any|every|each|some)\s+(?:kid|student|teen|girl|boy|child|character"
+        r"|person|classmate|patient|athlete|principal|teacher|coach)\s+(?:who|that|with)\s+"
+        rf"{_GAP_WORD}{{0,4}}\Z",
+    ),
+    (
+        "someone in general",
+        None,
+        "before",
+        r"(?<!\w)(?:kids|students|teens|teenagers|people|patients|athletes|classmates"
+        rf"|children|everyone|others)\s+to\s+{_GAP_WORD}{{0,2}}(?:their\s+)?\Z",
+    ),
+    (
+        "how it works",
+        None,
+        "before",
+        r"(?<!\w)(?:show|shows|showed|explain|explains|explained|demonstrate|demonstrates"
+        r"|demonstrated|teach|teaches|taught|learn|learns|learned)\s+(?:\w+\s+)?(?:how|why)"
+        r"\s+(?:to\s+(?:use\s+)?)?(?:an?\s+|the\s+)?\Z",
     ),
     (
         "topic",
@@ -242,7 +274,8 @@ GUARDS: Final[tuple[tuple[str, str | None, str, str], ...]] = (
         r"^\s+(?:awareness|prevention|research|advocacy|walk|fundraiser|club|alliance|assembly"
         r"|speaker|training|forum|fair|month|week|policy|policies|law|laws|legislation|rules"
         r"|center|centers|centre|ramp|ramps|clinic|clinics|pandemic|epidemic|outbreak|shot"
-        r"|shots|vaccine|vaccines|office|offices|department)(?!\w)",
+        r"|shots|vaccine|vaccines|office|offices|department|patient|patients|survivor"
+        r"|survivors|floor|ward|foundation|charity|drive)(?!\w)",
     ),
     (
         "the school's own",

@@ -1922,7 +1922,8 @@ _ORDINAL: Final[str] = r"(?:st|nd|rd|th)?"
 _BIRTH_CONTEXT_PHRASES: Final[tuple[str, ...]] = (
     r"born", r"birthday", r"birthdays", r"bday", r"b-day", r"b'day", r"birth\s+date",
     r"birthdate", r"dob", r"d\.o\.b\.?", r"date\s+of\s+birth", r"day\s+of\s+birth",
-    r"turns\s+\d{1,2}", r"turned\s+\d{1,2}", r"turning\s+\d{1,2}",
+    r"turns\s+\d{1,2}", r"turned\s+\d{1,2}", r"turning\s+\d{1,2}", r"hbd",
+    r"came\s+into\s+(?:the|this)\s+world", r"entered\s+(?:the|this)\s+world",
 )  # fmt: skip
 _BIRTH_CONTEXT: Final[re.Pattern[str]] = re.compile(
     word_start_alternation(_BIRTH_CONTEXT_PHRASES, escape=False) + r"(?!\w)"
