@@ -1,6 +1,6 @@
 """Student-PII quality of the real scan pipeline on synthetic districts (FERPA rules).
 
-Five labelled sets, each a fictional district (OneRoster roster + posts + config):
+Six labelled sets, each a fictional district (OneRoster roster + posts + config):
 
 * ``insample`` — ``bench/synthetic_district.py`` (Lakeview). The detectors were tuned on its
   failures, so its figure is in-sample and optimistic.
@@ -13,6 +13,8 @@ Five labelled sets, each a fictional district (OneRoster roster + posts + config
 * ``heldout-d`` — ``bench/heldout_phrasings_d.py``: a third fresh set, written blind (from
   the contract and the label rules, without reading the detectors) before any run of it.
 * ``heldout-e`` — ``bench/heldout_phrasings_e.py``: a fourth fresh set, written blind in the
+  same way before any run of it.
+* ``heldout-f`` — ``bench/heldout_phrasings_f.py``: a fifth fresh set, written blind in the
   same way before any run of it.
 
 For each set: builds ``ScanPipeline`` from the district's config exactly as
@@ -28,7 +30,7 @@ Every predicted ``pii.*`` finding counts, so a stray ``pii.ssn`` is a false posi
 (posts hold fictional student names, but the habit matters). A benchmark, not a test.
 
     .venv/bin/python bench/student_pii_quality.py
-        [--set all|insample|heldout-b|heldout-c|heldout-d|heldout-e]
+        [--set all|insample|heldout-b|heldout-c|heldout-d|heldout-e|heldout-f]
         [--students 2000] [--posts 3000] [--seed N] [--data DIR] [--show-errors]
 
 ``--students/--posts/--seed`` size the in-sample set; the held-out sets are frozen (fixed
@@ -53,6 +55,7 @@ import heldout_phrasings as hb
 import heldout_phrasings_c as hc
 import heldout_phrasings_d as hdd
 import heldout_phrasings_e as hde
+import heldout_phrasings_f as hdf
 import synthetic_district as sd
 
 from sitewatch.config import load_settings
@@ -116,6 +119,9 @@ SETS = {
     "heldout-e": EvalSet(
         "heldout-e", "held-out E (fresh, written before any tuning on it)", hd.CATEGORIES
     ),
+    "heldout-f": EvalSet(
+        "heldout-f", "held-out F (fresh, written before any tuning on it)", hd.CATEGORIES
+    ),
 }
 HELDOUT_STUDENTS = 2000
 HELDOUT_B_POSTS = 1500
@@ -135,6 +141,8 @@ def write_set(name: str, args: argparse.Namespace, out: Path) -> str:
         district = hd.generate(hdd.TEMPLATES, HELDOUT_STUDENTS, hdd.POSTS, hdd.SEED)
     elif name == "heldout-e":
         district = hd.generate(hde.TEMPLATES, HELDOUT_STUDENTS, hde.POSTS, hde.SEED)
+    elif name == "heldout-f":
+        district = hd.generate(hdf.TEMPLATES, HELDOUT_STUDENTS, hdf.POSTS, hdf.SEED)
     else:
         raise ValueError(name)
     hd.check(district)
