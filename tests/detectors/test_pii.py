@@ -396,6 +396,8 @@ STUDENT_ID_CASES = [
     (r"\b4\d{7}\b", "Order confirmation 42061647: 24 hoodies", [], []),
     (r"\b4\d{7}\b", "tracking no. 44217884", [], []),
     (r"\b4\d{7}\b", "order #4253-1387 for the student store", [], []),
+    (r"\b4\d{7}\b", "Raffle: Maya drew the winning ticket, 45835943, at halftime", [], []),
+    (r"\b4\d{7}\b", "student, 45835943, left a card", ["45835943"], [0.6]),  # not a label
     # no-match rows
     (r"\b4\d{7}\b", "Bus pass for 4620-9160 was left on the seat.", [], []),  # no ID word
     (r"\b4\d{7}\b", "student id 4206 9009 1234", [], []),  # a longer number

@@ -247,3 +247,24 @@ def test_detectors_satisfy_protocol(context: DetectorContext, cls: type[Detector
     detector = cls.from_context(context)  # type: ignore[attr-defined]
     assert isinstance(detector, Detector)
     assert detector.name in {"address", "birthdate"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a named venue's address is the place's, not a person's
+        ("The awards banquet is at the Elks Lodge, 2710 Grandview Ave. Doors at 6.", []),
+        ("Regionals are at Eastfield High School, 2150 Kingsley Rd, Peoria.", []),
+        ("Pickup at Tony's Pizza (1400 W Main St)", []),
+        # a home, or no venue named: still an address
+        ("The cast party is at the Smiths' house, 2710 Grandview Ave.", ["2710 Grandview Ave."]),
+        ("Maya lives at 2710 Grandview Ave, Peoria", ["2710 Grandview Ave"]),
+        (
+            "we play at the park after school; Maya's address is 2710 Grandview Ave",
+            ["2710 Grandview Ave"],
+        ),
+    ],
+)
+def test_venue_addresses(context: DetectorContext, text: str, expected: list[str]) -> None:
+    findings = run(AddressDetector.from_context(context), text)
+    assert matched(text, findings) == expected

@@ -106,7 +106,7 @@ NOT_STUDENT_LABEL: Final[re.Pattern[str]] = re.compile(
     r"(?<!\w)(?:order|orders|po|p\.o\.|purchase\s+order|ticket|tickets|raffle|invoice"
     r"|invoices|receipt|confirmation|confirmation\s+code|tracking|case|ref|ref\.|reference"
     r"|item|lot|serial|sku|transaction|claim|check|cheque|booking|reservation|model|part)"
-    r"(?:\s*(?:number|num|no\.?|nr\.?|code))?[ \t]*[:#]?[ \t]*\Z"
+    r"(?:\s*(?:number|num|no\.?|nr\.?|code))?[ \t]*[:#,]?[ \t]*\Z"
 )
 _LABEL_WINDOW: Final[int] = 40
 
@@ -118,7 +118,7 @@ _LABEL_ENDINGS: Final[tuple[str, ...]] = (
     "lot", "serial", "sku", "transaction", "claim", "check", "cheque", "booking",
     "reservation", "model", "part", "number", "num", "no", "no.", "nr", "nr.",
 )  # fmt: skip
-_LABEL_STRIP: Final[str] = " \t:#"
+_LABEL_STRIP: Final[str] = " \t:#,"
 
 
 def labelled_not_student(text: str, start: int) -> bool:
@@ -1592,6 +1592,20 @@ def same_address(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(short) >= 3 and long[: len(short)] == short
 
 
+# A public venue named right before an address ("at the Elks Lodge, 2710 Grandview Ave",
+# "Eastfield High School, 2150 Kingsley Rd"): the place's address, not a person's. A home
+# ("the Smiths' house, 12 Oak St") is not a venue.
+_VENUE_BEFORE: Final[re.Pattern[str]] = re.compile(
+    r"(?<!\w)(?:lodge|hall|school|academy|church|temple|synagogue|mosque|library|park|center"
+    r"|centre|stadium|arena|fieldhouse|gym|gymnasium|hotel|inn|restaurant|cafe|café|diner"
+    r"|bowl|lanes|mall|museum|theater|theatre|college|university|hospital|clinic|ymca|ywca"
+    r"|clubhouse|rink|natatorium|auditorium|pavilion|grill|pizza|pizzeria|bakery|bank"
+    r"|store|market|hardware|studio|plaza|courthouse|fairgrounds|complex)"
+    r"[ \t]*(?:[,:(]|-|–|—)?[ \t]*\Z"
+)
+_VENUE_WINDOW: Final[int] = 24
+
+
 class AddressDetector(PatternDetector):
     """Street addresses: US shapes, PO boxes, APO/FPO/DPO, and common European shapes.
 
@@ -1712,6 +1726,8 @@ class AddressDetector(PatternDetector):
                 taken.add(start, end)
                 if self._allowed and self._district_building(doc.text[start:end]):
                     continue  # a school's or the district office's address
+                if _VENUE_BEFORE.search(doc.text, max(0, start - _VENUE_WINDOW), start):
+                    continue  # a named venue's address ("the Elks Lodge, 2710 Grandview Ave")
                 score = round(min(1.0, spec.score + (self.context_boost if word else 0.0)), 4)
                 o_start, o_end = doc.to_original(start, end)
                 findings.append(
