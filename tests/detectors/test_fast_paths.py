@@ -22,8 +22,14 @@ from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher, PhoneN
 
 from sitewatch.detectors import pii, roster
 from sitewatch.detectors import roster as roster_module
-from sitewatch.detectors.base import PhraseMatcher, normalize_phrase, word_start_alternation
+from sitewatch.detectors.base import (
+    PhraseMatcher,
+    make_finding,
+    normalize_phrase,
+    word_start_alternation,
+)
 from sitewatch.detectors.pii import AddressDetector, BirthdateDetector, PhoneDetector
+from sitewatch.models import Finding
 from sitewatch.scan.normalize import normalize
 
 _PHONES = (
@@ -494,3 +500,22 @@ def test_loose_phone_matches_from_their_starts_are_finditer() -> None:
         assert [
             (m.span(), m.groupdict()) for m in pii._matches_from_starts(loose, starts, text)
         ] == [(m.span(), m.groupdict()) for m in loose.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("pii.phone", 0, 12, 0.9, "phone", "phone number valid for US", ()),
+        ("pii.education_record", 4, 9, 0.9, "roster", "x + y", ("context:health",)),
+        ("", 0, 0, 0.0, "", "", ()),  # empty everything: still a plain Finding
+    ],
+)
+def test_make_finding_is_the_constructor(args: tuple[Any, ...]) -> None:
+    *fields, tags = args
+    expected = Finding(*fields, tags=tags)
+    got = make_finding(*fields, tags=tags)
+    assert got == expected
+    assert type(got) is Finding
+    assert vars(got) == vars(expected)
+    assert hash(got) == hash(expected)
+    assert make_finding(*fields) == Finding(*fields)  # tags default to ()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitewatch.config import Settings
+from sitewatch.detectors import roster as roster_module
 from sitewatch.detectors.base import DetectorContext, Redactor
 from sitewatch.detectors.context import CATEGORIES, ContextMatcher, load_vocabularies
 from sitewatch.detectors.roster import (
@@ -22,7 +23,7 @@ from sitewatch.detectors.roster import (
 from sitewatch.exceptions import ConfigError
 from sitewatch.models import Finding
 from sitewatch.roster import Roster
-from sitewatch.scan.normalize import normalize
+from sitewatch.scan.normalize import Document, normalize
 from sitewatch.typing import Detector
 
 EDU = "pii.education_record"
@@ -549,3 +550,41 @@ def test_name_view_maps_back_to_the_text() -> None:
 def test_short_forms_and_hashtag_form(given: str, family: str, short: set[str], tag: str) -> None:
     assert short_forms(given, family) == short
     assert hashtag_form(given, family) == tag
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anna-Maya Chen was suspended.", []),  # a hyphen before: another person
+        ("Maya Chen-Ortiz was suspended.", []),  # ... after
+        ("Maya Chen - Ortiz was suspended.", [(EDU, "Maya Chen")]),  # a blank between
+        ("-Maya Chen was suspended.", [(EDU, "Maya Chen")]),  # no word before the hyphen
+        ("Maya Chen- was suspended.", [(EDU, "Maya Chen")]),  # ... nor after it
+        ("Update\u2014Maya Chen was suspended.", [(EDU, "Maya Chen")]),  # a dash
+        ("Maya Chen was suspended.", [(EDU, "Maya Chen")]),  # no hyphen at all
+        ("Maya Chen", []),  # the whole text, no context word
+        ("Nobody named here was suspended.", []),
+    ],
+)
+def test_hyphen_glue_is_only_tested_beside_a_hyphen(
+    monkeypatch: pytest.MonkeyPatch,
+    detector: RosterDetector,
+    text: str,
+    expected: list[tuple[str, str]],
+) -> None:
+    """``_joined_to_word`` runs only for hits with a "-" beside them, and every hit it
+    would turn down is one of those: the same findings as testing every hit."""
+    doc = normalize(text)
+    real = roster_module._joined_to_word
+    calls: list[tuple[int, int]] = []
+
+    def spy(d: Document, start: int, end: int) -> bool:
+        calls.append((start, end))
+        return real(d, start, end)
+
+    monkeypatch.setattr(roster_module, "_joined_to_word", spy)
+    assert found(detector, text) == expected
+    for start, end in calls:
+        assert "-" in (doc.text[start - 1 : start], doc.text[end : end + 1])
+    every_hit = [(s, e) for s, e, _key, _payloads in detector._matcher.spans(doc.text)]
+    assert {h for h in every_hit if real(doc, *h)} <= set(calls)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from sitewatch.models import Finding, Severity
-from sitewatch.scan.severity import SeverityPolicy, clause_for
+from sitewatch.scan.severity import (
+    CLAUSES,
+    CRITICAL_TAGS,
+    DEFAULT_SEVERITIES,
+    SeverityPolicy,
+    clause_for,
+    graded,
+)
 
 
 def f(
@@ -53,3 +62,59 @@ def test_config_overrides_win() -> None:
 def test_bad_override_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown severity 'severe'"):
         SeverityPolicy.from_config({"pii.email": "severe"})
+
+
+class _Flagged(Finding):
+    """A Finding subclass: ``graded`` must hand it to ``dataclasses.replace``."""
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        f("pii.ssn"),
+        f("pii.email", score=0.45),
+        f("pii.education_record", tags=("context:health", "context:grades")),
+        Finding("rule.x", 3, 9, 0.9, "rules", "why", severity=Severity.LOW, clause="7"),
+        Finding("pii.phone", 0, 0, 0.0, "", "", clause=None, tags=()),
+        _Flagged("pii.phone", 1, 2, 0.9, "t", "why"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("severity", "clause"), [(Severity.INFO, None), (Severity.CRITICAL, "5b"), (Severity.LOW, "")]
+)
+def test_graded_is_dataclasses_replace(
+    finding: Finding, severity: Severity, clause: str | None
+) -> None:
+    expected = dataclasses.replace(finding, severity=severity, clause=clause)
+    got = graded(finding, severity, clause)
+    assert got == expected
+    assert type(got) is type(expected)
+    assert vars(got) == vars(expected)
+    assert got is not finding
+    assert (finding.severity, finding.clause) == (
+        vars(finding)["severity"],
+        vars(finding)["clause"],
+    )  # the original is left as it was
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        f("pii.education_record", tags=("context:discipline",)),  # no critical tag
+        f("pii.education_record", tags=("context:special_education",)),
+        f("rule.custom", severity=Severity.INFO),  # no own severity: the default
+        f("content.self_harm", score=0.2),
+        f("policy.approval_expired"),
+        f("", score=0.5),  # no prefix at all
+    ],
+)
+def test_apply_is_the_policy_written_out(finding: Finding) -> None:
+    """``apply`` (memoized clause, tag test without a set) grades as the rules read."""
+    policy = SeverityPolicy()
+    base = DEFAULT_SEVERITIES.get(finding.category, Severity.MEDIUM)
+    if CRITICAL_TAGS.intersection(finding.tags):
+        base = Severity.CRITICAL
+    if finding.score < policy.weak_score and base > Severity.INFO:
+        base = Severity(base - 1)
+    clause = next((c for p, c in CLAUSES if finding.category.startswith(p)), "5a")
+    assert policy.apply(finding) == dataclasses.replace(finding, severity=base, clause=clause)

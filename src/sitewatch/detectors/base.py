@@ -23,7 +23,7 @@ from typing import (
 
 import ahocorasick
 
-from sitewatch.models import Finding
+from sitewatch.models import Finding, Severity
 from sitewatch.scan.normalize import Document, normalize
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ __all__ = [
     "find_context_word",
     "is_word_char",
     "longest_first",
+    "make_finding",
     "min_digits",
     "normalize_phrase",
     "word_regex",
@@ -71,6 +72,41 @@ class Redactor(Protocol):
 def is_word_char(ch: str) -> bool:
     """Word characters for boundary checks (Unicode letters and digits, underscore)."""
     return ch.isalnum() or ch == "_"
+
+
+# ``make_finding`` sets fields itself only while ``Finding`` has nothing to run on creation.
+_PLAIN_FINDING: bool = not hasattr(Finding, "__post_init__")
+
+
+def make_finding(
+    category: str,
+    start: int,
+    end: int,
+    score: float,
+    detector: str,
+    explanation: str,
+    tags: tuple[str, ...] = (),
+) -> Finding:
+    """``Finding(category, start, end, score, detector, explanation, tags=tags)`` without
+    the frozen dataclass's ``__init__``, which sets each of its nine fields through
+    ``object.__setattr__`` (as ``normalize`` builds documents): an equal finding, built in
+    a fraction of the time, for detectors that report per post. tests/detectors/
+    test_fast_paths.py checks it against the constructor."""
+    if not _PLAIN_FINDING:  # pragma: no cover - a Finding that validates itself
+        return Finding(category, start, end, score, detector, explanation, tags=tags)
+    out = object.__new__(Finding)
+    out.__dict__.update(
+        category=category,
+        start=start,
+        end=end,
+        score=score,
+        detector=detector,
+        explanation=explanation,
+        severity=Severity.INFO,
+        clause=None,
+        tags=tags,
+    )
+    return out
 
 
 def normalize_phrase(phrase: str) -> str:

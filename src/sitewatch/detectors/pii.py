@@ -22,6 +22,7 @@ from sitewatch.detectors.base import (
     PatternSpec,
     find_context_word,
     is_word_char,
+    make_finding,
     min_digits,
     normalize_phrase,
     word_regex,
@@ -815,7 +816,7 @@ class PhoneDetector:
             if word:
                 why += f" + context word '{word}'"
             start, end = doc.to_original(match.start, match.end)
-            findings.append(Finding(self.category, start, end, score, self.name, why))
+            findings.append(make_finding(self.category, start, end, score, self.name, why))
         findings.extend(self._loose(doc, claimed, students))
         findings.sort(key=lambda f: f.start)
         return findings
@@ -858,7 +859,7 @@ class PhoneDetector:
                 continue  # nine digits next to "SSN" are SsnDetector's
             o_start, o_end = doc.to_original(start, end)
             why = f"phone-number shape + context word '{word}'"
-            yield Finding(self.category, o_start, o_end, self.LOOSE_SCORE, self.name, why)
+            yield make_finding(self.category, o_start, o_end, self.LOOSE_SCORE, self.name, why)
 
     def _other_number(self, number: str) -> bool:
         """A plain digit group (no "+code", no parentheses) that is something else."""

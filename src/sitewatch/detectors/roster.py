@@ -40,6 +40,7 @@ from sitewatch.detectors.base import (
     DetectorContext,
     PhraseMatcher,
     is_word_char,
+    make_finding,
     normalize_phrase,
     word_start_alternation,
 )
@@ -710,7 +711,12 @@ class RosterDetector:
             info = infos.get(key)
             if info is None:  # not loaded by ``load`` (a matcher swapped in by a test)
                 info = self._key_info(key, payloads)
-            if info.joinable and _joined_to_word(doc, start, end):
+            if (
+                info.joinable
+                # ``_joined_to_word`` needs a "-" beside the span: the usual hit has none
+                and (text[start - 1 : start] == "-" or text[end : end + 1] == "-")
+                and _joined_to_word(doc, start, end)
+            ):
                 continue
             hits.append((start, end, info))
         rementions: frozenset[int] = frozenset()
@@ -736,7 +742,9 @@ class RosterDetector:
                     findings.append(finding)
             else:
                 findings.append(
-                    Finding(info.category, o_start, o_end, self.CONTACT_SCORE, self.name, info.who)
+                    make_finding(
+                        info.category, o_start, o_end, self.CONTACT_SCORE, self.name, info.who
+                    )
                 )
 
         if self._numbers and doc.digits >= self._min_number_digits:
@@ -797,7 +805,7 @@ class RosterDetector:
         at ``[start, end)`` (original), if it is one."""
         context = self._nearest_context(h_start, h_end, info.student, scan)
         if context is not None:
-            return Finding(
+            return make_finding(
                 "pii.education_record",
                 start,
                 end,
@@ -807,7 +815,7 @@ class RosterDetector:
                 tags=(f"context:{context.category}",),  # health/IEP records are critical
             )
         if info.opted_out:
-            return Finding(
+            return make_finding(
                 "pii.student_name",
                 start,
                 end,
@@ -1010,7 +1018,7 @@ class RosterDetector:
         return len(word) == 2 and word[0].isupper() and word[1].islower()
 
     def _contact_finding(self, kind: str, students: Sequence[int], start: int, end: int) -> Finding:
-        return Finding(
+        return make_finding(
             self.CATEGORY[kind],
             start,
             end,

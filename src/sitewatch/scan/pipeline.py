@@ -74,6 +74,17 @@ def _required_digits(detector: Detector) -> int:
     return int(required()) if required is not None else 0
 
 
+def _scan_result(
+    findings: tuple[Finding, ...], redactions: tuple[tuple[int, int, str], ...]
+) -> ScanResult:
+    """``ScanResult(findings, redactions)`` without the frozen dataclass's ``__init__``
+    (each field set through ``object.__setattr__``), as ``normalize`` builds documents:
+    the same fields, the same object, once per post."""
+    result = object.__new__(ScanResult)
+    result.__dict__.update(findings=findings, redactions=redactions)
+    return result
+
+
 def _span_set(spans: list[tuple[int, int, str]]) -> tuple[tuple[int, int, str], ...]:
     """The distinct spans, sorted."""
     if len(spans) < 2:
@@ -179,15 +190,14 @@ class ScanPipeline:
     def _result(self, raw: list[Finding], redactions: list[tuple[int, int, str]]) -> ScanResult:
         """Deduplicated, graded findings and the spans to mask, from the detectors' output."""
         if not raw:  # most posts: nothing to dedupe, grade or mask beyond the detectors'
-            return ScanResult(findings=(), redactions=_span_set(redactions))
+            return _scan_result((), _span_set(redactions))
         apply = self.policy.apply
-        findings = [apply(f) for f in _dedupe(raw)]
-        redactions.extend(
-            (f.start, f.end, _MASK_LABELS.get(f.category, "personal information"))
-            for f in findings
-            if f.category.startswith(_PII_PREFIX)
-        )
-        return ScanResult(findings=tuple(findings), redactions=_span_set(redactions))
+        findings = tuple([apply(f) for f in _dedupe(raw)])
+        for f in findings:
+            if f.category.startswith(_PII_PREFIX):
+                label = _MASK_LABELS.get(f.category, "personal information")
+                redactions.append((f.start, f.end, label))
+        return _scan_result(findings, _span_set(redactions))
 
     def clear_caches(self) -> None:
         """Forget what the detectors memoized about values they have seen (phone-number

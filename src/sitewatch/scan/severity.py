@@ -7,6 +7,7 @@ level so a sponsor's inbox carries only what is likely real.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -49,6 +50,7 @@ CLAUSES: tuple[tuple[str, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=1024)
 def clause_for(category: str) -> str:
     for prefix, clause in CLAUSES:
         if category.startswith(prefix):
@@ -70,7 +72,7 @@ class SeverityPolicy:
             return self.overrides[finding.category]
         if finding.category.startswith("rule.") and finding.severity > Severity.INFO:
             return finding.severity  # a district rule carries its own severity
-        if CRITICAL_TAGS.intersection(finding.tags):
+        if finding.tags and not CRITICAL_TAGS.isdisjoint(finding.tags):
             return Severity.CRITICAL
         return DEFAULT_SEVERITIES.get(finding.category, Severity.MEDIUM)
 
@@ -78,6 +80,25 @@ class SeverityPolicy:
         severity = self.base_severity(finding)
         if finding.score < self.weak_score and severity > Severity.INFO:
             severity = Severity(severity - 1)
-        return dataclasses.replace(
-            finding, severity=severity, clause=finding.clause or clause_for(finding.category)
-        )
+        return graded(finding, severity, finding.clause or clause_for(finding.category))
+
+
+# ``graded`` copies fields itself only while ``Finding`` has nothing to run on creation.
+_PLAIN_FINDING: bool = not hasattr(Finding, "__post_init__")
+
+
+def graded(finding: Finding, severity: Severity, clause: str | None) -> Finding:
+    """``dataclasses.replace(finding, severity=severity, clause=clause)``, without the
+    generic field walk and the frozen ``__init__`` (each field set through
+    ``object.__setattr__``): a copy of the instance's fields with the two replaced. Per
+    finding, that walk cost more than the policy itself. A subclass (which may validate
+    in ``__post_init__``) goes through ``replace``. tests/scan/test_severity.py checks both
+    give equal findings."""
+    if type(finding) is not Finding or not _PLAIN_FINDING:
+        return dataclasses.replace(finding, severity=severity, clause=clause)
+    out = object.__new__(Finding)
+    fields = out.__dict__
+    fields.update(finding.__dict__)
+    fields["severity"] = severity
+    fields["clause"] = clause
+    return out
