@@ -672,6 +672,64 @@ class TemplateSet:
     pools: dict[str, list[Template]]
 
 
+def records(kind: str, *texts: str) -> list[Template]:
+    """Templates whose student is tied to an education record (gold ``education_record``)."""
+    return [Template(kind, True, t) for t in texts]
+
+
+def others(kind: str, *texts: str) -> list[Template]:
+    """Templates without a record: directory information, other people, contact values."""
+    return [Template(kind, False, t) for t in texts]
+
+
+# The phrasing sets' mix of template pools (the weights a post's pool is drawn with).
+PHRASING_MIX: tuple[tuple[str, int], ...] = (
+    ("record", 30), ("directory", 22), ("optout", 8), ("staff", 7), ("guardian", 5),
+    ("district", 5), ("general", 6), ("id", 5), ("email", 4), ("phone", 4), ("address", 2),
+    ("birthdate", 2), ("ssn", 1),
+)  # fmt: skip
+
+
+def phrasing_set(
+    name: str,
+    *,
+    record: list[Template],
+    directory: list[Template],
+    staff: list[Template],
+    guardian: list[Template],
+    district: list[Template],
+    general: list[Template],
+    ids: list[Template],
+    emails: list[Template],
+    phones: list[Template],
+    address: list[Template],
+    birthdate: list[Template],
+    ssn: list[Template],
+    mix: tuple[tuple[str, int], ...] = PHRASING_MIX,
+) -> TemplateSet:
+    """A held-out phrasing set's pools: the directory templates serve both the students
+    listed in the directory and the opted-out ones (``optout``)."""
+    return TemplateSet(
+        name,
+        weights=dict(mix),
+        pools={
+            "record": record,
+            "directory": directory,
+            "optout": directory,
+            "staff": staff,
+            "guardian": guardian,
+            "district": district,
+            "general": general,
+            "id": ids,
+            "email": emails,
+            "phone": phones,
+            "address": address,
+            "birthdate": birthdate,
+            "ssn": ssn,
+        },
+    )
+
+
 def make_post(roster: Roster, rng: random.Random, i: int, tset: TemplateSet,
               prefix: str) -> sd.Post:  # fmt: skip
     pool_name = rng.choices(list(tset.weights), list(tset.weights.values()))[0]

@@ -50,19 +50,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from heldout_district import Template, TemplateSet, write_set_main
+from heldout_district import others as _d
+from heldout_district import phrasing_set, write_set_main
+from heldout_district import records as _r
 
 SEED = 61874
 NAME = "he5"
 POSTS = 1000
-
-
-def _r(kind: str, *texts: str) -> list[Template]:
-    return [Template(kind, True, t) for t in texts]
-
-
-def _d(kind: str, *texts: str) -> list[Template]:
-    return [Template(kind, False, t) for t in texts]
 
 
 # -- record posts: the post's student (and {S2r}) tied to an education record ------------------
@@ -469,30 +463,20 @@ RECORD = [
     *GRADES, *GRADES_INDIRECT, *DISCIPLINE, *ATTENDANCE, *HEALTH, *HEALTH_INDIRECT, *IEP,
     *IEP_INDIRECT, *SPED, *FIRST, *BYSTANDER, *LISTS,
 ]  # fmt: skip
-# The same mix as sets C and D.
-WEIGHTS = (
-    ("record", 30), ("directory", 22), ("optout", 8), ("staff", 7), ("guardian", 5),
-    ("district", 5), ("general", 6), ("id", 5), ("email", 4), ("phone", 4), ("address", 2),
-    ("birthdate", 2), ("ssn", 1),
-)  # fmt: skip
-TEMPLATES = TemplateSet(
+TEMPLATES = phrasing_set(
     NAME,
-    weights=dict(WEIGHTS),
-    pools={
-        "record": RECORD,
-        "directory": DIRECTORY + TRAPS,
-        "optout": DIRECTORY + TRAPS,
-        "staff": STAFF,
-        "guardian": GUARDIAN,
-        "district": DISTRICT,
-        "general": GENERAL,
-        "id": IDS,
-        "email": EMAILS,
-        "phone": PHONES,
-        "address": ADDRESS,
-        "birthdate": BIRTHDATE,
-        "ssn": SSN,
-    },
+    record=RECORD,
+    directory=DIRECTORY + TRAPS,
+    staff=STAFF,
+    guardian=GUARDIAN,
+    district=DISTRICT,
+    general=GENERAL,
+    ids=IDS,
+    emails=EMAILS,
+    phones=PHONES,
+    address=ADDRESS,
+    birthdate=BIRTHDATE,
+    ssn=SSN,
 )
 
 

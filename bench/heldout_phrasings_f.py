@@ -51,19 +51,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from heldout_district import Template, TemplateSet, write_set_main
+from heldout_district import PHRASING_MIX, phrasing_set, write_set_main
+from heldout_district import others as _d
+from heldout_district import records as _r
 
 SEED = 28463
 NAME = "hf6"
 POSTS = 1000
-
-
-def _r(kind: str, *texts: str) -> list[Template]:
-    return [Template(kind, True, t) for t in texts]
-
-
-def _d(kind: str, *texts: str) -> list[Template]:
-    return [Template(kind, False, t) for t in texts]
 
 
 # -- record posts: the post's student (and {S2r}) tied to an education record ------------------
@@ -462,29 +456,21 @@ RECORD = [
 ]  # fmt: skip
 # The mix of sets C, D and E, except that SSN posts have weight 2 instead of 1 (at weight 1 a
 # 1000-post draw can leave the category with a handful of gold labels).
-WEIGHTS = (
-    ("record", 30), ("directory", 22), ("optout", 8), ("staff", 7), ("guardian", 5),
-    ("district", 5), ("general", 6), ("id", 5), ("email", 4), ("phone", 4), ("address", 2),
-    ("birthdate", 2), ("ssn", 2),
-)  # fmt: skip
-TEMPLATES = TemplateSet(
+TEMPLATES = phrasing_set(
     NAME,
-    weights=dict(WEIGHTS),
-    pools={
-        "record": RECORD,
-        "directory": DIRECTORY + TRAPS,
-        "optout": DIRECTORY + TRAPS,
-        "staff": STAFF,
-        "guardian": GUARDIAN,
-        "district": DISTRICT,
-        "general": GENERAL,
-        "id": IDS,
-        "email": EMAILS,
-        "phone": PHONES,
-        "address": ADDRESS,
-        "birthdate": BIRTHDATE,
-        "ssn": SSN,
-    },
+    record=RECORD,
+    directory=DIRECTORY + TRAPS,
+    staff=STAFF,
+    guardian=GUARDIAN,
+    district=DISTRICT,
+    general=GENERAL,
+    ids=IDS,
+    emails=EMAILS,
+    phones=PHONES,
+    address=ADDRESS,
+    birthdate=BIRTHDATE,
+    ssn=SSN,
+    mix=(*PHRASING_MIX[:-1], ("ssn", 2)),
 )
 
 

@@ -10,10 +10,9 @@ import pytest
 
 from sitewatch.config import Settings
 from sitewatch.exceptions import ConfigError
-from sitewatch.models import Finding, ScanResult, Severity
+from sitewatch.models import Finding, Severity
 from sitewatch.redact import excerpt, redact
 from sitewatch.roster import load_roster
-from sitewatch.scan import pipeline as pipeline_module
 from sitewatch.scan.pipeline import MAX_POST_CHARS, ScanPipeline
 
 
@@ -132,21 +131,3 @@ def test_dedupe_scales_to_hostile_posts() -> None:
     many = [_f("pii.phone", i * 3, i * 3 + 5, (i % 7) / 7) for i in range(20_000)]
     out = _dedupe(many)
     assert all(a.end <= b.start for a, b in itertools.pairwise(out))
-
-
-@pytest.mark.parametrize(
-    ("findings", "redactions"),
-    [
-        ((), ()),  # the usual post: nothing
-        ((Finding("pii.phone", 0, 3, 0.9, "phone", "why"),), ((0, 3, "phone"),)),
-        ((), ((0, 4, "student name"), (6, 9, "student number"))),  # redactions only
-    ],
-)
-def test_scan_result_is_the_constructor(
-    findings: tuple[Finding, ...], redactions: tuple[tuple[int, int, str], ...]
-) -> None:
-    got = pipeline_module._scan_result(findings, redactions)
-    expected = ScanResult(findings=findings, redactions=redactions)
-    assert got == expected
-    assert type(got) is ScanResult
-    assert vars(got) == vars(expected)

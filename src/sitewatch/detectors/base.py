@@ -23,6 +23,7 @@ from typing import (
 
 import ahocorasick
 
+from sitewatch.frozen import assemble
 from sitewatch.models import Finding, Severity
 from sitewatch.scan.normalize import Document, normalize
 
@@ -74,10 +75,6 @@ def is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-# ``make_finding`` sets fields itself only while ``Finding`` has nothing to run on creation.
-_PLAIN_FINDING: bool = not hasattr(Finding, "__post_init__")
-
-
 def make_finding(
     category: str,
     start: int,
@@ -87,15 +84,10 @@ def make_finding(
     explanation: str,
     tags: tuple[str, ...] = (),
 ) -> Finding:
-    """``Finding(category, start, end, score, detector, explanation, tags=tags)`` without
-    the frozen dataclass's ``__init__``, which sets each of its nine fields through
-    ``object.__setattr__`` (as ``normalize`` builds documents): an equal finding, built in
-    a fraction of the time, for detectors that report per post. tests/detectors/
-    test_fast_paths.py checks it against the constructor."""
-    if not _PLAIN_FINDING:  # pragma: no cover - a Finding that validates itself
-        return Finding(category, start, end, score, detector, explanation, tags=tags)
-    out = object.__new__(Finding)
-    out.__dict__.update(
+    """``Finding(category, start, end, score, detector, explanation, tags=tags)`` built
+    with ``assemble`` (no frozen ``__init__``), for detectors that report per post."""
+    return assemble(
+        Finding,
         category=category,
         start=start,
         end=end,
@@ -106,7 +98,6 @@ def make_finding(
         clause=None,
         tags=tags,
     )
-    return out
 
 
 def normalize_phrase(phrase: str) -> str:

@@ -20,6 +20,7 @@ from typing import Final
 
 from sitewatch.detectors.base import PhraseMatcher, normalize_phrase
 from sitewatch.exceptions import ConfigError
+from sitewatch.frozen import assemble
 from sitewatch.scan.normalize import Document
 
 __all__ = [
@@ -573,12 +574,9 @@ class ContextHit:
 
     @classmethod
     def make(cls, start: int, end: int, category: str, term: str) -> ContextHit:
-        """``ContextHit(start, end, category, term)`` without the frozen dataclass's
-        ``__init__`` (a ``object.__setattr__`` per field): the same fields, the same
-        object, for the matcher's hot loop."""
-        hit = object.__new__(cls)
-        hit.__dict__.update(start=start, end=end, category=category, term=term)
-        return hit
+        """``ContextHit(start, end, category, term)`` built with ``assemble``, for the
+        matcher's hot loop."""
+        return assemble(cls, start=start, end=end, category=category, term=term)
 
     @property
     def label(self) -> str:

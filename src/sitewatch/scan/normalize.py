@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, overload
 
+from sitewatch.frozen import assemble
+
 __all__ = ["CONFUSABLES", "LEET", "Document", "content_view", "fold_char", "normalize"]
 
 # Look-alike letters folded to the Latin letter they imitate, applied after NFKD and before
@@ -258,12 +260,9 @@ def _normalize(text: str) -> Document:
 
 
 def _document(original: str, text: str, offsets: Sequence[int]) -> Document:
-    """``Document(original, text, offsets)`` without the frozen dataclass's ``__init__``,
-    which sets each field through ``object.__setattr__`` and costs more than a short
-    post's whole fold. Same fields, same object."""
-    doc = object.__new__(Document)
-    doc.__dict__.update(original=original, text=text, offsets=offsets)
-    return doc
+    """``Document(original, text, offsets)`` built with ``assemble``: the frozen
+    ``__init__`` costs more than a short post's whole fold."""
+    return assemble(Document, original=original, text=text, offsets=offsets)
 
 
 # -- the content view: evasion folding for content rules ---------------------------------------

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitewatch import registry
 from sitewatch.detectors.base import DetectorContext
+from sitewatch.frozen import assemble
 from sitewatch.models import Finding, ScanResult
 from sitewatch.scan.normalize import Document, normalize
 from sitewatch.scan.severity import SeverityPolicy
@@ -72,17 +73,6 @@ def _required_digits(detector: Detector) -> int:
     ``Document.digits``) gives it nothing to find. 0 when it does not say."""
     required = getattr(detector, "required_digits", None)
     return int(required()) if required is not None else 0
-
-
-def _scan_result(
-    findings: tuple[Finding, ...], redactions: tuple[tuple[int, int, str], ...]
-) -> ScanResult:
-    """``ScanResult(findings, redactions)`` without the frozen dataclass's ``__init__``
-    (each field set through ``object.__setattr__``), as ``normalize`` builds documents:
-    the same fields, the same object, once per post."""
-    result = object.__new__(ScanResult)
-    result.__dict__.update(findings=findings, redactions=redactions)
-    return result
 
 
 def _span_set(spans: list[tuple[int, int, str]]) -> tuple[tuple[int, int, str], ...]:
@@ -190,14 +180,14 @@ class ScanPipeline:
     def _result(self, raw: list[Finding], redactions: list[tuple[int, int, str]]) -> ScanResult:
         """Deduplicated, graded findings and the spans to mask, from the detectors' output."""
         if not raw:  # most posts: nothing to dedupe, grade or mask beyond the detectors'
-            return _scan_result((), _span_set(redactions))
+            return assemble(ScanResult, findings=(), redactions=_span_set(redactions))
         apply = self.policy.apply
         findings = tuple([apply(f) for f in _dedupe(raw)])
         for f in findings:
             if f.category.startswith(_PII_PREFIX):
                 label = _MASK_LABELS.get(f.category, "personal information")
                 redactions.append((f.start, f.end, label))
-        return _scan_result(findings, _span_set(redactions))
+        return assemble(ScanResult, findings=findings, redactions=_span_set(redactions))
 
     def clear_caches(self) -> None:
         """Forget what the detectors memoized about values they have seen (phone-number

@@ -11,6 +11,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from sitewatch.frozen import assemble
 from sitewatch.models import Finding, Severity
 
 DEFAULT_SEVERITIES: Mapping[str, Severity] = {
@@ -83,22 +84,10 @@ class SeverityPolicy:
         return graded(finding, severity, finding.clause or clause_for(finding.category))
 
 
-# ``graded`` copies fields itself only while ``Finding`` has nothing to run on creation.
-_PLAIN_FINDING: bool = not hasattr(Finding, "__post_init__")
-
-
 def graded(finding: Finding, severity: Severity, clause: str | None) -> Finding:
-    """``dataclasses.replace(finding, severity=severity, clause=clause)``, without the
-    generic field walk and the frozen ``__init__`` (each field set through
-    ``object.__setattr__``): a copy of the instance's fields with the two replaced. Per
-    finding, that walk cost more than the policy itself. A subclass (which may validate
-    in ``__post_init__``) goes through ``replace``. tests/scan/test_severity.py checks both
-    give equal findings."""
-    if type(finding) is not Finding or not _PLAIN_FINDING:
+    """``dataclasses.replace(finding, severity=severity, clause=clause)``, built with
+    ``assemble`` (no generic field walk, no frozen ``__init__``): per finding, that walk cost
+    more than the policy itself. A subclass goes through ``replace``."""
+    if type(finding) is not Finding:
         return dataclasses.replace(finding, severity=severity, clause=clause)
-    out = object.__new__(Finding)
-    fields = out.__dict__
-    fields.update(finding.__dict__)
-    fields["severity"] = severity
-    fields["clause"] = clause
-    return out
+    return assemble(Finding, **{**finding.__dict__, "severity": severity, "clause": clause})
